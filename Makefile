@@ -1,0 +1,17 @@
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup test check bench
+setup:
+	bash scripts/setup.sh
+
+test:
+	$(PY) -m pytest
+
+check:
+	$(VENV)/bin/ruff format --check diagramgen tests bench
+	$(VENV)/bin/ruff check diagramgen tests bench
+	$(VENV)/bin/mypy diagramgen
+
+bench:
+	$(PY) bench/bench_render.py --write-docs

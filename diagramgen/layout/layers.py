@@ -1,0 +1,61 @@
+"""What neuron and block layouts share: the layer graph, orientation axes, skip routing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from diagramgen.diagram import Diagram, Edge, LineStyle, Node, Orientation, Point
+from diagramgen.plan import Plan
+
+
+def layer_inputs(plan: Plan) -> list[list[int]]:
+    """Each layer's input layers (0-based); a layer with none listed follows the previous."""
+    return [layer.inputs or ([i - 1] if i else []) for i, layer in enumerate(plan.layers)]
+
+
+def layer_columns(plan: Plan) -> list[list[int]]:
+    """Layers grouped by depth (longest path from an input); branches share a column."""
+    depth: list[int] = []
+    for ins in layer_inputs(plan):
+        depth.append(max((depth[j] + 1 for j in ins), default=0))
+    columns: list[list[int]] = [[] for _ in range(max(depth) + 1)]
+    for i, d in enumerate(depth):
+        columns[d].append(i)
+    return columns
+
+
+@dataclass(frozen=True)
+class Axes:
+    """Maps (u along the flow, v across it) to (x, y) for either orientation."""
+
+    orientation: Orientation
+
+    @property
+    def horizontal(self) -> bool:
+        return self.orientation is Orientation.HORIZONTAL
+
+    def xy(self, u: float, v: float) -> Point:
+        return (u, v) if self.horizontal else (v, u)
+
+    def wh(self, along_u: float, along_v: float) -> tuple[float, float]:
+        return (along_u, along_v) if self.horizontal else (along_v, along_u)
+
+    def u_of(self, node: Node) -> float:
+        return node.x if self.horizontal else node.y
+
+    def v_min(self, node: Node) -> float:
+        return node.top if self.horizontal else node.left
+
+
+def route_skips(
+    diagram: Diagram,
+    axes: Axes,
+    skips: list[tuple[Node, Node, list[Node]]],
+    color: tuple[int, int, int],
+) -> None:
+    """Residual arrows: out of the source's near side, along a lane clear of every node they
+    jump over, back into the target. Nested skips get lanes further out."""
+    for k, (src, dst, spanned) in enumerate(sorted(skips, key=lambda s: axes.u_of(s[1]))):
+        lane = min(axes.v_min(n) for n in [src, dst, *spanned]) - 22 * (k + 1)
+        route = [axes.xy(axes.u_of(src), lane), axes.xy(axes.u_of(dst), lane)]
+        diagram.edges.append(Edge(src.id, dst.id, LineStyle.SOLID_ARROW, color, route))

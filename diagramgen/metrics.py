@@ -1,0 +1,214 @@
+"""Readability metrics on a Diagram and the documented 0-5 readability score.
+
+Score = 5 minus capped penalties (docs/READABILITY.md explains each and why its weight):
+overlapping nodes, nodes off the canvas, edge crossings (not counting the designed crossings
+inside a dense layer-to-layer bundle), edges passing through nodes, labels that overflow their
+node, unlabelled nodes, low text contrast, cramped spacing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from diagramgen.diagram import Diagram, Node, Shape
+from diagramgen.geometry import edge_path
+from diagramgen.render import LABEL_LINE, label_lines
+from diagramgen.style import contrast_ratio, text_width
+
+MIN_GAP = 6.0  # px between node outlines below which spacing counts as cramped
+MIN_CONTRAST = 4.5  # WCAG AA for normal text
+
+# (weight per occurrence, cap): a single overlap is a visible defect; crossings are milder.
+PENALTIES = {
+    "overlaps": (0.5, 2.0),
+    "off_canvas": (0.5, 1.5),
+    "crossings": (0.05, 0.75),
+    "edges_through_nodes": (0.25, 0.75),
+    "label_overflow": (0.1, 0.5),
+    "unlabelled_fraction": (1.0, 1.0),
+    "low_contrast": (0.1, 0.5),
+    "cramped": (0.1, 0.5),
+}
+
+
+@dataclass
+class Readability:
+    overlaps: int
+    off_canvas: int
+    crossings: int
+    edges_through_nodes: int
+    label_overflow: int
+    unlabelled_fraction: float
+    low_contrast: int
+    cramped: int
+    min_gap: float
+    score: float
+
+    @property
+    def clean(self) -> bool:
+        """No overlapping nodes and everything on the canvas (the seed comparison's test)."""
+        return self.overlaps == 0 and self.off_canvas == 0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return asdict(self)
+
+
+def _boxes(nodes: list[Node]) -> np.ndarray:
+    return np.array([[n.left, n.top, n.right, n.bottom] for n in nodes], dtype=float).reshape(-1, 4)
+
+
+def _cores(nodes: list[Node]) -> np.ndarray:
+    """Boxes an edge must not enter: a circle's inscribed square, a box less its outline."""
+    out = []
+    for n in nodes:
+        k = 0.707 if n.shape is Shape.CIRCLE else 1.0
+        hw, hh = max(n.width * k / 2 - 2, 0), max(n.height * k / 2 - 2, 0)
+        out.append([n.x - hw, n.y - hh, n.x + hw, n.y + hh])
+    return np.array(out, dtype=float).reshape(-1, 4)
+
+
+def _shapes_overlap(a: Node, b: Node) -> bool:
+    """Refine a bounding-box hit by the true outline (circles are ellipses)."""
+    if a.shape is not Shape.CIRCLE and b.shape is not Shape.CIRCLE:
+        return True
+    if a.shape is Shape.CIRCLE and b.shape is Shape.CIRCLE:
+        dist = math.hypot(a.x - b.x, a.y - b.y)
+        return dist < (a.width + a.height) / 4 + (b.width + b.height) / 4 - 0.5
+    circle, box = (a, b) if a.shape is Shape.CIRCLE else (b, a)
+    cx = min(max(circle.x, box.left), box.right)
+    cy = min(max(circle.y, box.top), box.bottom)
+    nx, ny = (cx - circle.x) / (circle.width / 2), (cy - circle.y) / (circle.height / 2)
+    return nx * nx + ny * ny < 0.98
+
+
+def _gaps(nodes: list[Node]) -> tuple[int, int, float]:
+    """(overlapping pairs, cramped pairs, smallest gap) over all node pairs."""
+    if len(nodes) < 2:
+        return 0, 0, math.inf
+    b = _boxes(nodes)
+    dx = np.maximum(b[:, None, 0], b[None, :, 0]) - np.minimum(b[:, None, 2], b[None, :, 2])
+    dy = np.maximum(b[:, None, 1], b[None, :, 1]) - np.minimum(b[:, None, 3], b[None, :, 3])
+    gap = np.where((dx < 0) & (dy < 0), np.maximum(dx, dy), np.hypot(dx.clip(0), dy.clip(0)))
+    upper = np.triu(np.ones_like(gap, dtype=bool), k=1)
+    hits = np.argwhere((dx < -0.5) & (dy < -0.5) & upper)
+    overlaps = sum(1 for i, j in hits if _shapes_overlap(nodes[i], nodes[j]))
+    cramped = int(((gap >= 0) & (gap < MIN_GAP) & upper).sum())
+    return overlaps, cramped, float(gap[upper].min())
+
+
+def _segments(diagram: Diagram) -> tuple[np.ndarray, list[int]]:
+    nodes = {n.id: n for n in diagram.nodes}
+    segs, owner = [], []
+    for k, edge in enumerate(diagram.edges):
+        path = edge_path(diagram, edge, nodes)
+        for p, q in zip(path, path[1:], strict=False):
+            segs.append((*p, *q))
+            owner.append(k)
+    return np.array(segs, dtype=float).reshape(-1, 4), owner
+
+
+def _crossings(diagram: Diagram, segs: np.ndarray, owner: list[int]) -> int:
+    if len(segs) < 2:
+        return 0
+    edges = diagram.edges
+    own = np.array(owner)
+    ends = [{edges[k].source, edges[k].target} for k in owner]
+    bundles = [edges[k].bundle for k in owner]
+    a, b = segs[:, None, 0:2], segs[:, None, 2:4]
+    c, d = segs[None, :, 0:2], segs[None, :, 2:4]
+
+    def orient(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> np.ndarray:
+        return (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1]) - (q[..., 1] - p[..., 1]) * (
+            r[..., 0] - p[..., 0]
+        )
+
+    eps = 1e-6
+    d1, d2, d3, d4 = orient(c, d, a), orient(c, d, b), orient(a, b, c), orient(a, b, d)
+    proper = (d1 * d2 < -eps) & (d3 * d4 < -eps)
+    proper &= np.triu(np.ones_like(proper, dtype=bool), k=1) & (own[:, None] != own[None, :])
+    # A dense layer-to-layer bundle counts as one line: it crosses itself by design, and
+    # two bundles that cross count once, not once per pair of their many edges.
+    keys = [b if b is not None else f"edge{k}" for b, k in zip(bundles, owner, strict=True)]
+    crossing: set[tuple[str, str]] = set()
+    for i, j in np.argwhere(proper):
+        if ends[i] & ends[j] or keys[i] == keys[j]:
+            continue  # edges meeting at a node are not a crossing
+        crossing.add((min(keys[i], keys[j]), max(keys[i], keys[j])))
+    return len(crossing)
+
+
+def _through_nodes(diagram: Diagram, segs: np.ndarray, owner: list[int]) -> int:
+    """(edge, node) pairs where the edge passes through a node it does not connect."""
+    if not len(segs) or not diagram.nodes:
+        return 0
+    boxes = _cores(diagram.nodes)
+    p, dvec = segs[:, None, 0:2], segs[:, None, 2:4] - segs[:, None, 0:2]
+    t0, t1 = np.zeros((len(segs), len(boxes))), np.ones((len(segs), len(boxes)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for axis, lo, hi in ((0, 0, 2), (1, 1, 3)):
+            dd, pp = dvec[..., axis], p[..., axis]
+            ta, tb = (boxes[None, :, lo] - pp) / dd, (boxes[None, :, hi] - pp) / dd
+            inside = (pp > boxes[None, :, lo]) & (pp < boxes[None, :, hi])
+            parallel = dd == 0
+            t0 = np.where(parallel, np.where(inside, t0, 2.0), np.maximum(t0, np.minimum(ta, tb)))
+            t1 = np.where(parallel, np.where(inside, t1, -1.0), np.minimum(t1, np.maximum(ta, tb)))
+    hit = t0 < t1
+    ids = [n.id for n in diagram.nodes]
+    pairs = set()
+    for s, n in np.argwhere(hit):
+        edge = diagram.edges[owner[s]]
+        if ids[n] not in (edge.source, edge.target):
+            pairs.add((owner[s], int(n)))
+    return len(pairs)
+
+
+def _label_overflows(node: Node) -> bool:
+    lines = label_lines(node)
+    inner = node.width * (0.8 if node.shape is Shape.CIRCLE else 1.0) - 4
+    widest = max((text_width(line, node.font_size) for line in lines), default=0.0)
+    tall = len(lines) * node.font_size * LABEL_LINE
+    return widest > inner or tall > node.height - 2
+
+
+def readability(diagram: Diagram) -> Readability:
+    """All metrics and the 0-5 score for one laid-out diagram."""
+    nodes = diagram.nodes
+    overlaps, cramped, min_gap = _gaps(nodes)
+    off = sum(
+        1
+        for n in nodes
+        if n.left < -0.5 or n.top < -0.5 or n.right > diagram.width + 0.5
+        or n.bottom > diagram.height + 0.5
+    )
+    segs, owner = _segments(diagram)
+    group_labels = {g.id for g in diagram.groups if g.label}
+    labelled = [n for n in nodes if n.label]
+    unlabelled = sum(1 for n in nodes if not n.label and n.group not in group_labels)
+    counts: dict[str, float] = {
+        "overlaps": overlaps,
+        "off_canvas": off,
+        "crossings": _crossings(diagram, segs, owner),
+        "edges_through_nodes": _through_nodes(diagram, segs, owner),
+        "label_overflow": sum(1 for n in labelled if _label_overflows(n)),
+        "unlabelled_fraction": unlabelled / len(nodes) if nodes else 0.0,
+        "low_contrast": sum(
+            1 for n in labelled if contrast_ratio(n.text_color, n.fill) < MIN_CONTRAST
+        ),
+        "cramped": cramped,
+    }
+    penalty = sum(min(cap, w * counts[k]) for k, (w, cap) in PENALTIES.items())
+    return Readability(
+        overlaps=overlaps,
+        off_canvas=off,
+        crossings=int(counts["crossings"]),
+        edges_through_nodes=int(counts["edges_through_nodes"]),
+        label_overflow=int(counts["label_overflow"]),
+        unlabelled_fraction=round(counts["unlabelled_fraction"], 3),
+        low_contrast=int(counts["low_contrast"]),
+        cramped=cramped,
+        min_gap=round(min_gap, 1) if math.isfinite(min_gap) else -1.0,
+        score=round(max(0.0, 5.0 - penalty), 3),
+    )

@@ -1,0 +1,467 @@
+"""The compact diagram text ("plan") that the LLM writes: grammar, parser and serializer.
+
+A plan states *what* to draw and the style choices, never coordinates; the layout engine
+turns it into a Diagram. Grammar (full reference in docs/PLAN_FORMAT.md):
+
+    nn horizontal palette=blue shape=circle        # header: kind, orientation, options
+    input 4                                       # nn / cnn: one layer per line
+    dense 6
+    output 1
+    skip 1 -> 3                                   # residual arrow, 1-based layer numbers
+    end                                           # explicit end line
+
+    flow vertical palette=warm
+    node q "Question" data                        # flow: id, label, optional type
+    q -> emb -> db, cache -> llm                  # edges: chains, comma = fan-out/fan-in
+    end
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from diagramgen.diagram import Kind, LineStyle, Orientation, Shape
+from diagramgen.errors import MAX_LINE_CHARS, MAX_NODES, DiagramTextError, check_size
+from diagramgen.style import DEFAULT_PALETTE, PALETTES
+
+END = "end"
+MAX_LAYERS = 200
+MAX_UNITS = 1_000_000
+MAX_IMAGE_SIDE = 8192
+
+LAYER_TYPES = ("input", "dense", "output", "conv", "pool", "flatten", "dropout")
+LAYER_ALIASES = {"hidden": "dense", "fc": "dense", "linear": "dense"}
+FLOW_TYPES = (
+    "process",
+    "data",
+    "db",
+    "model",
+    "func",
+    "chart",
+    "text",
+    "image",
+    "decision",
+    "terminal",
+)
+SHAPE_WORDS = {"rect": Shape.RECTANGLE, "round": Shape.ROUND_RECTANGLE, "circle": Shape.CIRCLE}
+LINE_WORDS = {
+    "arrow": LineStyle.SOLID_ARROW,
+    "line": LineStyle.SOLID_LINE,
+    "dashed": LineStyle.DASHED_LINE,
+}
+_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
+_DIMS = re.compile(r"(\d+)(?:x(\d+))?(?:x(\d+))?$")
+_FLOW_TOKEN = re.compile(r'"[^"]*"|->|,|[^\s,"]+')
+_LAYER_TOKEN = re.compile(r'"[^"]*"|[^\s"]+')
+
+
+@dataclass
+class Style:
+    orientation: Orientation = Orientation.HORIZONTAL
+    palette: str = DEFAULT_PALETTE
+    shape: Shape | None = None  # None: the kind's default
+    line: LineStyle | None = None
+
+
+@dataclass
+class Layer:
+    type: str  # one of LAYER_TYPES
+    units: int | None = None  # input (vector) / dense / output
+    image: tuple[int, ...] | None = None  # input HxW or HxWxC
+    kernel: tuple[int, int] | None = None  # conv / pool
+    filters: int | None = None  # conv
+    stride: int | None = None  # conv (default 1) / pool (default kernel)
+    same: bool = False  # conv padding keeps H x W
+    mode: str = "max"  # pool: max | avg
+    global_pool: bool = False
+    rate: float | None = None  # dropout
+    label: str | None = None  # overrides the generated caption
+    inputs: list[int] = field(default_factory=list)  # 0-based; empty = the previous layer
+    line: int = 0
+
+
+@dataclass
+class FlowNode:
+    id: str
+    label: str
+    type: str = "process"
+    shape: Shape | None = None
+    line: int = 0
+
+
+@dataclass
+class FlowEdge:
+    source: str
+    target: str
+    style: LineStyle | None = None
+    line: int = 0
+
+
+@dataclass
+class Plan:
+    kind: Kind
+    style: Style = field(default_factory=Style)
+    layers: list[Layer] = field(default_factory=list)
+    skips: list[tuple[int, int]] = field(default_factory=list)  # 0-based (from, to)
+    nodes: list[FlowNode] = field(default_factory=list)
+    edges: list[FlowEdge] = field(default_factory=list)
+
+
+def _fail(line: int, message: str) -> DiagramTextError:
+    return DiagramTextError.at(line, message)
+
+
+def _tokens(text: str, line: int, flow: bool = False) -> list[str]:
+    if text.count('"') % 2:
+        raise _fail(line, "unclosed quote")
+    return (_FLOW_TOKEN if flow else _LAYER_TOKEN).findall(text)
+
+
+def _strip_comment(raw: str) -> str:
+    out, quoted = [], False
+    for ch in raw:
+        if ch == '"':
+            quoted = not quoted
+        if ch == "#" and not quoted:
+            break
+        out.append(ch)
+    return "".join(out).strip()
+
+
+def _int(word: str, line: int, what: str, low: int = 1, high: int = MAX_UNITS) -> int:
+    if not word.isdigit():
+        raise _fail(line, f"{what} should be a whole number, got {word!r}")
+    value = int(word)
+    if not low <= value <= high:
+        raise _fail(line, f"{what} must be between {low} and {high:,}, got {value:,}")
+    return value
+
+
+def _kernel(word: str, line: int) -> tuple[int, int]:
+    m = _DIMS.match(word)
+    if not m or m.group(3):
+        raise _fail(line, f"kernel should look like 3x3, got {word!r}")
+    k1 = _int(m.group(1), line, "kernel size", 1, 64)
+    k2 = _int(m.group(2), line, "kernel size", 1, 64) if m.group(2) else k1
+    return (k1, k2)
+
+
+def _parse_header(words: list[str], line: int) -> tuple[Kind, Style]:
+    kinds = {k.value: k for k in (Kind.NN, Kind.CNN, Kind.FLOW)}
+    if not words or words[0] not in kinds:
+        got = words[0] if words else ""
+        raise _fail(line, f"the first line must start with nn, cnn or flow, got {got!r}")
+    style = Style()
+    for word in words[1:]:
+        key, _, value = word.partition("=")
+        if not value:
+            if word in ("horizontal", "vertical"):
+                style.orientation = Orientation(word)
+                continue
+            raise _fail(line, f"unknown header word {word!r} (orientation or key=value)")
+        if key == "palette" and value in PALETTES:
+            style.palette = value
+        elif key == "shape" and value in SHAPE_WORDS:
+            style.shape = SHAPE_WORDS[value]
+        elif key == "line" and value in LINE_WORDS:
+            style.line = LINE_WORDS[value]
+        else:
+            choices = {"palette": PALETTES, "shape": SHAPE_WORDS, "line": LINE_WORDS}
+            if key not in choices:
+                raise _fail(line, f"unknown option {key!r} (palette, shape or line)")
+            raise _fail(line, f"{key} must be one of {', '.join(choices[key])}, got {value!r}")
+    return kinds[words[0]], style
+
+
+def _layer_refs(text: str, line: int, count: int) -> list[int]:
+    refs = []
+    for part in text.split(","):
+        ref = _int(part, line, "layer number", 1, max(count, 1))
+        refs.append(ref - 1)
+    return refs
+
+
+def _parse_layer(words: list[str], line: int, index: int) -> Layer:
+    kind = LAYER_ALIASES.get(words[0], words[0])
+    if kind not in LAYER_TYPES:
+        raise _fail(line, f"unknown layer type {words[0]!r} (one of: {', '.join(LAYER_TYPES)})")
+    layer = Layer(type=kind, line=line)
+    args = []
+    for word in words[1:]:
+        if word.startswith('"'):
+            layer.label = word[1:-1].strip()
+        elif word.startswith("from="):
+            if index == 0:
+                raise _fail(line, "the first layer has no earlier layer to come from")
+            layer.inputs = _layer_refs(word[5:], line, index)
+        elif word.startswith("stride="):
+            layer.stride = _int(word[7:], line, "stride", 1, 64)
+        elif word == "same" and kind == "conv":
+            layer.same = True
+        elif word in ("max", "avg") and kind == "pool":
+            layer.mode = word
+        elif word == "global" and kind == "pool":
+            layer.global_pool = True
+        else:
+            args.append(word)
+    _layer_args(layer, args, line)
+    return layer
+
+
+def _layer_args(layer: Layer, args: list[str], line: int) -> None:
+    kind = layer.type
+    expected = {"input": 1, "dense": 1, "output": 1, "conv": 2, "pool": 1, "dropout": 1}
+    if len(args) > expected.get(kind, 0):
+        raise _fail(line, f"too many values for {kind}: {' '.join(args)!r}")
+    if kind in ("dense", "output"):
+        if not args:
+            raise _fail(line, f"{kind} needs a unit count, e.g. '{kind} 16'")
+        layer.units = _int(args[0], line, "unit count")
+    elif kind == "input":
+        if not args:
+            raise _fail(line, "input needs a size, e.g. 'input 4' or 'input 32x32'")
+        m = _DIMS.match(args[0])
+        if not m:
+            raise _fail(line, f"input size should be N, HxW or HxWxC, got {args[0]!r}")
+        if m.group(2):
+            dims = [g for g in m.groups() if g]
+            layer.image = tuple(_int(d, line, "input size", 1, MAX_IMAGE_SIDE) for d in dims)
+        else:
+            layer.units = _int(m.group(1), line, "input size")
+    elif kind == "conv":
+        if not args:
+            raise _fail(line, "conv needs a kernel, e.g. 'conv 3x3' or 'conv 3x3 32'")
+        layer.kernel = _kernel(args[0], line)
+        if len(args) == 2:
+            layer.filters = _int(args[1], line, "filter count", 1, 100_000)
+    elif kind == "pool" and not layer.global_pool:
+        if not args:
+            raise _fail(line, "pool needs a window, e.g. 'pool 2x2' or 'pool global'")
+        layer.kernel = _kernel(args[0], line)
+    elif kind == "dropout" and args:
+        try:
+            layer.rate = float(args[0])
+        except ValueError:
+            raise _fail(line, f"dropout rate should be a number, got {args[0]!r}") from None
+        if not 0 <= layer.rate < 1:
+            raise _fail(line, f"dropout rate must be in [0, 1), got {args[0]}")
+
+
+def _parse_skip(words: list[str], line: int, count: int) -> tuple[int, int]:
+    if len(words) != 4 or words[2] != "->":
+        raise _fail(line, "skip should look like 'skip 1 -> 3'")
+    a = _int(words[1], line, "layer number", 1, max(count, 1)) - 1
+    b = _int(words[3], line, "layer number", 1, max(count, 1)) - 1
+    if b <= a + 1:
+        raise _fail(line, f"a skip must jump over at least one layer, got {a + 1} -> {b + 1}")
+    return (a, b)
+
+
+def slug(label: str) -> str:
+    """An identifier made from a label: 'Vector DB' -> 'vector_db'."""
+    s = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
+    return s if s and not s[0].isdigit() else f"n_{s}"
+
+
+class _FlowBuilder:
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.by_id: dict[str, FlowNode] = {}
+
+    def add_node(self, words: list[str], line: int) -> None:
+        if len(words) < 3 or not words[2].startswith('"'):
+            raise _fail(line, 'a node line looks like: node ID "Label" [type] [shape=S]')
+        node_id = words[1]
+        if not _ID.match(node_id):
+            raise _fail(line, f"node id {node_id!r} must be letters, digits or _")
+        if node_id in self.by_id:
+            raise _fail(line, f"node {node_id!r} is declared twice")
+        node = FlowNode(id=node_id, label=words[2][1:-1].strip(), line=line)
+        for word in words[3:]:
+            if word in FLOW_TYPES:
+                node.type = word
+            elif word.startswith("shape=") and word[6:] in SHAPE_WORDS:
+                node.shape = SHAPE_WORDS[word[6:]]
+            else:
+                raise _fail(line, f"unknown node option {word!r} (types: {', '.join(FLOW_TYPES)})")
+        self._register(node, line)
+
+    def _register(self, node: FlowNode, line: int) -> None:
+        if len(self.by_id) >= MAX_NODES:
+            raise _fail(line, f"more than {MAX_NODES} nodes; refusing")
+        self.by_id[node.id] = node
+        self.plan.nodes.append(node)
+
+    def ref(self, word: str, line: int) -> str:
+        if word.startswith('"'):
+            label = word[1:-1].strip()
+            for node in self.plan.nodes:
+                if node.label == label:
+                    return node.id
+            node_id, n = slug(label), 2
+            while node_id in self.by_id:
+                node_id, n = f"{slug(label)}_{n}", n + 1
+            self._register(FlowNode(id=node_id, label=label, line=line), line)
+            return node_id
+        if word not in self.by_id:
+            raise _fail(line, f'unknown node {word!r} (declare it: node {word} "Label")')
+        return word
+
+    def add_edges(self, words: list[str], line: int) -> None:
+        style = None
+        if words[-1] in LINE_WORDS:
+            style = LINE_WORDS[words.pop()]
+        hops: list[list[str]] = [[]]
+        expect_ref = True
+        for word in words:
+            if word == "->" and not expect_ref:
+                hops.append([])
+                expect_ref = True
+            elif word == "," and not expect_ref:
+                expect_ref = True
+            elif expect_ref and word not in ("->", ","):
+                hops[-1].append(self.ref(word, line))
+                expect_ref = False
+            else:
+                raise _fail(line, f"unexpected {word!r} in an edge line (a -> b, c -> d)")
+        if expect_ref or len(hops) < 2:
+            raise _fail(line, "an edge line needs a node on each side of '->'")
+        for sources, targets in zip(hops, hops[1:], strict=False):
+            for s in sources:
+                for t in targets:
+                    if s == t:
+                        raise _fail(line, f"node {s!r} points to itself")
+                    self.plan.edges.append(FlowEdge(s, t, style, line))
+
+
+def _content_lines(text: str) -> list[tuple[int, str]]:
+    lines = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if len(raw) > MAX_LINE_CHARS:
+            raise _fail(number, f"line is over {MAX_LINE_CHARS} characters")
+        stripped = _strip_comment(raw)
+        if stripped:
+            lines.append((number, stripped))
+    return lines
+
+
+def parse_plan(text: str, require_end: bool = True) -> Plan:
+    """Parse a plan text; raises DiagramTextError naming the line and what is wrong."""
+    check_size(text)
+    lines = _content_lines(text)
+    if not lines:
+        raise _fail(0, "the plan is empty")
+    first_line, header = lines[0]
+    kind, style = _parse_header(_tokens(header, first_line), first_line)
+    plan = Plan(kind=kind, style=style)
+    flow = _FlowBuilder(plan)
+    ended = False
+    for number, content in lines[1:]:
+        if ended:
+            raise _fail(number, f"text after the end line: {content[:40]!r}")
+        if content == END:
+            ended = True
+            continue
+        words = _tokens(content, number, flow=plan.kind is Kind.FLOW)
+        _parse_line(plan, flow, words, number)
+    if not ended and require_end:
+        raise _fail(lines[-1][0] + 1, "missing the end line ('end')")
+    _check_complete(plan)
+    return plan
+
+
+def _parse_line(plan: Plan, flow: _FlowBuilder, words: list[str], line: int) -> None:
+    if plan.kind is Kind.FLOW:
+        if words[0] == "node":
+            flow.add_node(words, line)
+        else:
+            flow.add_edges(words, line)
+        return
+    if words[0] == "layer":
+        words = words[1:]
+    if not words:
+        raise _fail(line, "'layer' needs a type, e.g. 'layer dense 16'")
+    if words[0] == "skip":
+        plan.skips.append(_parse_skip(words, line, len(plan.layers)))
+        return
+    if len(plan.layers) >= MAX_LAYERS:
+        raise _fail(line, f"more than {MAX_LAYERS} layers; refusing")
+    plan.layers.append(_parse_layer(words, line, len(plan.layers)))
+
+
+def _check_complete(plan: Plan) -> None:
+    if plan.kind is Kind.FLOW:
+        if not plan.nodes:
+            raise _fail(0, "a flow needs at least one node")
+        if len(plan.edges) > 4 * MAX_NODES:
+            raise _fail(0, f"more than {4 * MAX_NODES} edges; refusing")
+    elif not plan.layers:
+        raise _fail(0, f"a {plan.kind.value} plan needs at least one layer")
+
+
+def _style_header(plan: Plan) -> str:
+    words = [plan.kind.value, plan.style.orientation.value, f"palette={plan.style.palette}"]
+    inverse_shape = {v: k for k, v in SHAPE_WORDS.items()}
+    inverse_line = {v: k for k, v in LINE_WORDS.items()}
+    if plan.style.shape is not None:
+        words.append(f"shape={inverse_shape[plan.style.shape]}")
+    if plan.style.line is not None:
+        words.append(f"line={inverse_line[plan.style.line]}")
+    return " ".join(words)
+
+
+def layer_to_text(layer: Layer) -> str:
+    words = [layer.type]
+    if layer.image:
+        words.append("x".join(map(str, layer.image)))
+    elif layer.units is not None:
+        words.append(str(layer.units))
+    if layer.type == "pool" and layer.global_pool:
+        words.append("global")
+    elif layer.kernel:
+        words.append(f"{layer.kernel[0]}x{layer.kernel[1]}")
+    if layer.filters:
+        words.append(str(layer.filters))
+    if layer.type == "pool" and layer.mode != "max":
+        words.append(layer.mode)
+    if layer.same:
+        words.append("same")
+    if layer.stride:
+        words.append(f"stride={layer.stride}")
+    if layer.rate is not None:
+        words.append(f"{layer.rate:g}")
+    if layer.inputs:
+        words.append("from=" + ",".join(str(i + 1) for i in layer.inputs))
+    if layer.label:
+        words.append(f'"{layer.label}"')
+    return " ".join(words)
+
+
+def plan_to_text(plan: Plan) -> str:
+    """The canonical plan text (what training answers use), ending with the end line."""
+    lines = [_style_header(plan)]
+    if plan.kind is Kind.FLOW:
+        for n in plan.nodes:
+            shape = ""
+            if n.shape is not None:
+                shape = " shape=" + {v: k for k, v in SHAPE_WORDS.items()}[n.shape]
+            lines.append(f'node {n.id} "{n.label}" {n.type}{shape}')
+        inverse_line = {v: k for k, v in LINE_WORDS.items()}
+        for e in plan.edges:
+            suffix = f" {inverse_line[e.style]}" if e.style is not None else ""
+            lines.append(f"{e.source} -> {e.target}{suffix}")
+    else:
+        lines += [layer_to_text(layer) for layer in plan.layers]
+        lines += [f"skip {a + 1} -> {b + 1}" for a, b in plan.skips]
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def looks_like_plan(text: str) -> bool:
+    """True when the first meaningful line is a plan header (nn / cnn / flow)."""
+    for raw in text.splitlines():
+        content = _strip_comment(raw)
+        if content:
+            return content.split()[0] in ("nn", "cnn", "flow")
+    return False
