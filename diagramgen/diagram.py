@@ -132,6 +132,6 @@ class Diagram:
         return {
             "kind": self.kind.value,
             "layers": [{"type": g.type, "size": g.size, "label": g.label} for g in self.groups],
-            "nodes": [{"id": n.id, "label": n.label} for n in self.nodes],
+            "nodes": [{"id": n.id, "label": n.label.replace("\n", " ")} for n in self.nodes],
             "edges": [[e.source, e.target] for e in self.edges],
         }

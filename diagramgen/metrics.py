@@ -8,6 +8,7 @@ node, unlabelled nodes, low text contrast, cramped spacing.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import asdict, dataclass
 
@@ -104,7 +105,7 @@ def _segments(diagram: Diagram) -> tuple[np.ndarray, list[int]]:
     segs, owner = [], []
     for k, edge in enumerate(diagram.edges):
         path = edge_path(diagram, edge, nodes)
-        for p, q in zip(path, path[1:], strict=False):
+        for p, q in itertools.pairwise(path):
             segs.append((*p, *q))
             owner.append(k)
     return np.array(segs, dtype=float).reshape(-1, 4), owner
@@ -180,7 +181,9 @@ def readability(diagram: Diagram) -> Readability:
     off = sum(
         1
         for n in nodes
-        if n.left < -0.5 or n.top < -0.5 or n.right > diagram.width + 0.5
+        if n.left < -0.5
+        or n.top < -0.5
+        or n.right > diagram.width + 0.5
         or n.bottom > diagram.height + 0.5
     )
     segs, owner = _segments(diagram)

@@ -26,7 +26,8 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
-_WRAPPER_OPEN = re.compile(r"^\s*[A-Za-z_]\w*\s*=\s*\[\s*$")
+_WRAPPER_OPEN = re.compile(r"^\s*(?:[A-Za-z_]\w*\s*=\s*)?\[\s*$")
+_ASSIGNMENT = re.compile(r"^\s*[A-Za-z_]\w*\s*=\s*")
 _WRAPPER_CLOSE = re.compile(r"^\s*\]\s*,?\s*;?\s*$")
 
 _SHAPES = {
@@ -84,7 +85,10 @@ class _Tokens:
         while pos < len(text):
             m = _TOKEN.match(text, pos)
             if not m or m.end() == pos:
-                raise ValueError(f"unexpected character {text[pos:].lstrip()[:1]!r}")
+                rest = text[pos:].lstrip()
+                if rest[:1] in "'\"" and rest[0] not in rest[1:]:
+                    raise ValueError("unclosed quote: line ends early (truncated?)")
+                raise ValueError(f"unexpected character {rest[:1]!r}")
             kind = m.lastgroup or ""
             self.items.append((kind, m.group(kind)))
             pos = m.end()
@@ -123,9 +127,11 @@ def _parse_value(toks: _Tokens, depth: int = 0) -> Value:
                 break
             items.append(_parse_value(toks, depth + 1))
             tok = toks.peek()
-            if tok is not None and tok[1] == ",":
+            if tok is None:
+                raise ValueError("line ends early (truncated?)")
+            if tok[1] == ",":
                 toks.take()
-            elif tok is None or tok[1] != closer:
+            elif tok[1] != closer:
                 raise ValueError(f"expected ',' or '{closer}'")
         return items if text == "[" else tuple(items)
     raise ValueError(f"unexpected {text!r}")
@@ -133,12 +139,36 @@ def _parse_value(toks: _Tokens, depth: int = 0) -> Value:
 
 def parse_value(text: str) -> Value:
     """Parse one Python-style literal (numbers, strings, bare words, lists, tuples) safely."""
+    values = parse_values(text)
+    if len(values) != 1:
+        raise ValueError(f"expected one value, found {len(values)}")
+    return values[0]
+
+
+def parse_values(text: str) -> list[Value]:
+    """Comma-separated literals on one line (a line may hold several nodes)."""
     toks = _Tokens(text)
-    value = _parse_value(toks)
-    rest = toks.peek()
-    if rest is not None and not (rest[1] == "," and toks.i == len(toks.items) - 1):
-        raise ValueError(f"unexpected {rest[1]!r} after the node")
-    return value
+    values = [_parse_value(toks)]
+    while (tok := toks.peek()) is not None:
+        if tok[1] != ",":
+            raise ValueError(f"unexpected {tok[1]!r} after the node")
+        toks.take()
+        if toks.peek() is not None:
+            values.append(_parse_value(toks))
+    return values
+
+
+def _node_values(line: str) -> list[Value]:
+    """The nodes on one line; `model = [[...], [...]]` on a single line is unwrapped."""
+    values = parse_values(_ASSIGNMENT.sub("", line, count=1))
+    if (
+        len(values) == 1
+        and isinstance(values[0], list)
+        and values[0]
+        and all(isinstance(v, list) for v in values[0])
+    ):
+        return list(values[0])
+    return values
 
 
 def _unstring(value: Value) -> Value:
@@ -184,9 +214,8 @@ def _targets(value: Value) -> list[int]:
     return [int(_number(v, "target")) for v in value]
 
 
-def parse_node_record(line_text: str, line_no: int = 0) -> NodeRecord:
-    """Read one node-list line; raises ValueError with what is wrong."""
-    value = parse_value(line_text)
+def parse_node_record(value: Value, line_no: int = 0) -> NodeRecord:
+    """Read one node's fields; raises ValueError with what is wrong."""
     if not isinstance(value, list):
         raise ValueError("a node must be a [ ... ] list")
     if len(value) not in (10, 11):
@@ -228,9 +257,15 @@ def parse_node_list(text: str) -> NodeListParse:
             result.problems.append(Problem(line_no, f"line is over {MAX_LINE_CHARS} characters"))
             continue
         try:
-            result.records.append(parse_node_record(line, line_no))
+            values = _node_values(line)
         except (ValueError, RecursionError) as exc:
             result.problems.append(Problem(line_no, f"{exc}: {line[:60]!r}"))
+            continue
+        for value in values:
+            try:
+                result.records.append(parse_node_record(value, line_no))
+            except ValueError as exc:
+                result.problems.append(Problem(line_no, f"{exc}: {line[:60]!r}"))
         if len(result.records) > MAX_NODES:
             raise DiagramTextError.at(line_no, f"more than {MAX_NODES} nodes; refusing")
     return result
@@ -261,15 +296,15 @@ def records_to_diagram(parse: NodeListParse) -> Diagram:
     for rec in parse.records:
         for target in rec.targets:
             if target not in seen:
-                parse.problems.append(Problem(rec.line, f"node {rec.id} points to unknown {target}"))
+                parse.problems.append(
+                    Problem(rec.line, f"node {rec.id} points to unknown {target}")
+                )
                 continue
             if target == rec.id:
                 parse.problems.append(Problem(rec.line, f"node {rec.id} points to itself; skipped"))
                 continue
             edge = Edge(str(rec.id), str(target), style=rec.style, color=rec.line_color)
-            if not any(
-                e.source == edge.source and e.target == edge.target for e in diagram.edges
-            ):
+            if not any(e.source == edge.source and e.target == edge.target for e in diagram.edges):
                 diagram.edges.append(edge)
     return diagram
 
@@ -296,7 +331,7 @@ def _quote(text: str) -> str:
 
 
 def _fmt(v: float) -> str:
-    return str(int(round(v))) if abs(v - round(v)) < 1e-6 else f"{v:.1f}"
+    return str(round(v)) if abs(v - round(v)) < 1e-6 else f"{v:.1f}"
 
 
 def diagram_to_node_list(diagram: Diagram) -> str:

@@ -18,6 +18,7 @@ turns it into a Diagram. Grammar (full reference in docs/PLAN_FORMAT.md):
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -167,7 +168,11 @@ def _parse_header(words: list[str], line: int) -> tuple[Kind, Style]:
         elif key == "line" and value in LINE_WORDS:
             style.line = LINE_WORDS[value]
         else:
-            choices = {"palette": PALETTES, "shape": SHAPE_WORDS, "line": LINE_WORDS}
+            choices: dict[str, list[str]] = {
+                "palette": list(PALETTES),
+                "shape": list(SHAPE_WORDS),
+                "line": list(LINE_WORDS),
+            }
             if key not in choices:
                 raise _fail(line, f"unknown option {key!r} (palette, shape or line)")
             raise _fail(line, f"{key} must be one of {', '.join(choices[key])}, got {value!r}")
@@ -327,7 +332,7 @@ class _FlowBuilder:
                 raise _fail(line, f"unexpected {word!r} in an edge line (a -> b, c -> d)")
         if expect_ref or len(hops) < 2:
             raise _fail(line, "an edge line needs a node on each side of '->'")
-        for sources, targets in zip(hops, hops[1:], strict=False):
+        for sources, targets in itertools.pairwise(hops):
             for s in sources:
                 for t in targets:
                     if s == t:

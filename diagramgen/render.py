@@ -61,7 +61,9 @@ def _node(node: Node) -> list[str]:
     style = f'fill="{_hex(node.fill)}" stroke="{_hex(node.line_color)}" stroke-width="1.6"'
     if node.shape is Shape.CIRCLE:
         rx, ry = node.width / 2, node.height / 2
-        out = [f'<ellipse cx="{_n(node.x)}" cy="{_n(node.y)}" rx="{_n(rx)}" ry="{_n(ry)}" {style}/>']
+        out = [
+            f'<ellipse cx="{_n(node.x)}" cy="{_n(node.y)}" rx="{_n(rx)}" ry="{_n(ry)}" {style}/>'
+        ]
     else:
         radius = min(CORNER, node.width / 4, node.height / 4)
         r = f' rx="{_n(radius)}"' if node.shape is Shape.ROUND_RECTANGLE else ""

@@ -90,7 +90,11 @@ def block_title(layer: Layer) -> str:
         filters = f", {layer.filters}" if layer.filters else ""
         return f"conv {_kernel(layer)}{filters}"
     if t == "pool":
-        return f"global {layer.mode} pool" if layer.global_pool else f"{layer.mode} pool {_kernel(layer)}"
+        return (
+            f"global {layer.mode} pool"
+            if layer.global_pool
+            else f"{layer.mode} pool {_kernel(layer)}"
+        )
     if t == "dropout" and layer.rate is not None:
         return f"dropout {layer.rate:g}"
     return t
@@ -127,7 +131,10 @@ def block_layout(plan: Plan) -> Diagram:
         text_w = max(text_width(line, FONT) for line in label.split("\n")) + 20
         lines_h = LINE_H * len(label.split("\n")) + 14
         if axes.horizontal:
-            along, across = max(72.0, text_w), max(lines_h, _extent(tensor, biggest_side, biggest_n))
+            along, across = (
+                max(72.0, text_w),
+                max(lines_h, _extent(tensor, biggest_side, biggest_n)),
+            )
         else:
             along, across = lines_h, max(text_w, 1.6 * _extent(tensor, biggest_side, biggest_n))
         sized[i] = (along, across, label)
@@ -138,7 +145,7 @@ def block_layout(plan: Plan) -> Diagram:
         total = sum(sized[i][1] for i in column) + CROSS_GAP * (len(column) - 1)
         v = -total / 2
         for i in column:
-            layer, (a, c, label) = plan.layers[i], sized[i]
+            layer, (_a, c, label) = plan.layers[i], sized[i]
             fill = palette.fills[TYPE_FILL.get(layer.type, 3)]
             x, y = axes.xy(u + along / 2, v + c / 2)
             w, h = axes.wh(along, c)

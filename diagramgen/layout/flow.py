@@ -7,6 +7,7 @@ crossings of `dot` on small flows and is deterministic.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -115,7 +116,7 @@ def build_layers(n: int, dag: list[tuple[int, int]], rank: list[int]) -> Layered
     for v in _discovery_order(n, count, chains):
         layered.order[vertex_rank[v]].append(v)
     for chain in chains:
-        for a, b in zip(chain, chain[1:], strict=False):
+        for a, b in itertools.pairwise(chain):
             layered.down[a].append(b)
             layered.up[b].append(a)
     return layered
@@ -126,7 +127,7 @@ def _discovery_order(n: int, count: int, chains: list[list[int]]) -> list[int]:
     nxt: list[list[int]] = [[] for _ in range(count)]
     has_in = set()
     for chain in chains:
-        for a, b in zip(chain, chain[1:], strict=False):
+        for a, b in itertools.pairwise(chain):
             nxt[a].append(b)
             has_in.add(b)
     seen: set[int] = set()
@@ -165,19 +166,20 @@ def count_crossings(g: Layered) -> int:
     return sum(_crossings_between(a, b, g.down) for a, b in zip(g.order, g.order[1:], strict=False))
 
 
+def _barycentre(v: int, i: int, pos: dict[int, int], nbrs: list[int], scale: float) -> float:
+    """Mean position of a vertex's neighbours in the reference rank (its own if it has none)."""
+    return sum(pos[w] for w in nbrs) / len(nbrs) if nbrs else i * scale
+
+
 def _sweep(g: Layered, downward: bool) -> None:
     ranks = range(1, len(g.order)) if downward else range(len(g.order) - 2, -1, -1)
+    nbrs = g.up if downward else g.down
     for r in ranks:
         ref = g.order[r - 1] if downward else g.order[r + 1]
         pos = {v: i for i, v in enumerate(ref)}
-        nbrs = g.up if downward else g.down
-
-        def key(item: tuple[int, int], pos: dict[int, int] = pos, nbrs: list[list[int]] = nbrs) -> float:
-            i, v = item
-            ps = [pos[w] for w in nbrs[v]]
-            return sum(ps) / len(ps) if ps else float(i) * len(ref) / max(1, len(g.order[r]))
-
-        g.order[r] = [v for _, v in sorted(enumerate(g.order[r]), key=key)]
+        scale = len(ref) / max(1, len(g.order[r]))
+        keyed = [(_barycentre(v, i, pos, nbrs[v], scale), i, v) for i, v in enumerate(g.order[r])]
+        g.order[r] = [v for _, _, v in sorted(keyed)]
 
 
 def _transpose(g: Layered) -> None:
@@ -240,7 +242,7 @@ def place_across(g: Layered, extent: list[float], real: int) -> list[float]:
 
     def seps(layer: list[int]) -> list[float]:
         out = [0.0]
-        for a, b in zip(layer, layer[1:], strict=False):
+        for a, b in itertools.pairwise(layer):
             gap = NODE_GAP if a < real and b < real else DUMMY_GAP
             out.append(out[-1] + (extent[a] + extent[b]) / 2 + gap)
         return out
@@ -258,7 +260,11 @@ def place_across(g: Layered, extent: list[float], real: int) -> list[float]:
             for v in layer:
                 nbrs = (g.up[v] if downward else g.down[v]) if k < 8 else g.up[v] + g.down[v]
                 wanted = sorted(pos[w] for w in nbrs)
-                t = (wanted[len(wanted) // 2] + wanted[(len(wanted) - 1) // 2]) / 2 if wanted else pos[v]
+                t = (
+                    (wanted[len(wanted) // 2] + wanted[(len(wanted) - 1) // 2]) / 2
+                    if wanted
+                    else pos[v]
+                )
                 targets.append(t)
                 weights.append(1.0 if v < real else 2.5)  # keep long edges straight
             q = _isotonic([t - o for t, o in zip(targets, offsets, strict=True)], weights)
@@ -357,4 +363,3 @@ def _route(
         if i < len(chain) - 1 and (own < half - 1):
             points.append(axes.xy(u + half, v_pos[v]))
     return points
-

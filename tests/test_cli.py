@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from diagramgen.cli import app
+
+runner = CliRunner()
+PLAN = "cnn horizontal\ninput 32x32\nconv 3x3\npool 2x2\ndense 256\noutput 1\nend\n"
+
+
+def test_render_plan_to_png_and_svg(tmp_path: Path) -> None:
+    src = tmp_path / "net.plan"
+    src.write_text(PLAN)
+    result = runner.invoke(app, ["render", str(src), "-o", str(tmp_path / "net.svg")])
+    assert result.exit_code == 0, result.output
+    assert "readability 5.00/5" in result.output
+    assert (tmp_path / "net.svg").read_text().startswith("<svg")
+    result = runner.invoke(app, ["render", str(src)])  # default output beside the input
+    assert result.exit_code == 0 and (tmp_path / "net.png").stat().st_size > 1000
+
+
+def test_render_json_prints_the_structure(tmp_path: Path) -> None:
+    src = tmp_path / "net.plan"
+    src.write_text(PLAN)
+    result = runner.invoke(app, ["render", str(src), "-o", str(tmp_path / "o.png"), "--json"])
+    structure = json.loads(result.stdout)
+    assert structure["kind"] == "cnn"
+    assert [layer["size"] for layer in structure["layers"]] == [32, 30, 15, 256, 1]
+    assert structure["edges"][0] == ["L1", "L2"]
+
+
+def test_render_seed_node_list_warns_about_bad_lines(
+    tmp_path: Path, seed_format_cases: str
+) -> None:
+    src = tmp_path / "seed.txt"
+    src.write_text(seed_format_cases.rstrip() + "\n\n[8, 1, 2,\n")
+    result = runner.invoke(app, ["render", str(src), "-o", str(tmp_path / "s.png")])
+    assert result.exit_code == 0
+    assert "warning" in result.stderr and "line 10: line ends early" in result.stderr
+    strict = runner.invoke(app, ["render", str(src), "-o", str(tmp_path / "s.png"), "--strict"])
+    assert strict.exit_code == 1 and "line" in strict.stderr
+
+
+def test_bad_inputs_give_one_line_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.plan"
+    bad.write_text("nn\ninput 4\nconvv 3x3\nend\n")
+    cases = [
+        (["render", str(bad), "-o", str(tmp_path / "x.png")], 1, "line 3: unknown layer type"),
+        (["render", str(tmp_path / "missing.plan")], 2, "no such file"),
+        (["render", str(bad), "-o", str(tmp_path / "x.gif")], 2, ".png or .svg"),
+        (["render", str(bad), "--format", "yaml"], 2, "--format"),
+    ]
+    for args, code, message in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == code, result.output
+        assert message in result.stderr
+        assert "Traceback" not in result.output
+    (tmp_path / "bin.plan").write_bytes(b"\xff\xfe\x00garbage")
+    result = runner.invoke(app, ["render", str(tmp_path / "bin.plan")])
+    assert result.exit_code == 2 and "UTF-8" in result.stderr
+
+
+def test_console_script_reads_stdin(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "diagramgen"
+    out = tmp_path / "stdin.svg"
+    proc = subprocess.run(
+        [str(exe), "render", "-", "-o", str(out)],
+        input=PLAN,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text().count("<text") >= 5

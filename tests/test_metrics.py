@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import statistics
+
+from diagramgen.diagram import Diagram, Edge, Node, Shape
+from diagramgen.intended import intended_to_plan
+from diagramgen.layout import layout_plan
+from diagramgen.metrics import readability
+from diagramgen.nodelist import node_list_to_diagram
+from diagramgen.plan import parse_plan
+
+
+def _box(node_id: str, x: float, y: float, label: str = "step", **kw) -> Node:
+    return Node(node_id, x, y, 100, 50, label=label, **kw)
+
+
+def test_clean_diagram_scores_five() -> None:
+    d = Diagram(nodes=[_box("a", 200, 300), _box("b", 500, 300)], edges=[Edge("a", "b")])
+    r = readability(d)
+    assert r.score == 5.0 and r.clean
+
+
+def test_overlap_and_off_canvas_are_counted() -> None:
+    d = Diagram(nodes=[_box("a", 200, 300), _box("b", 240, 310), _box("c", 990, 300)])
+    r = readability(d)
+    assert (r.overlaps, r.off_canvas) == (1, 1)
+    assert r.score <= 4.0 and not r.clean
+
+
+def test_circles_only_overlap_when_their_outlines_do() -> None:
+    near = [
+        Node("a", 100, 100, 40, 40, Shape.CIRCLE, label="a"),
+        Node("b", 135, 135, 40, 40, Shape.CIRCLE, label="b"),
+    ]
+    assert readability(Diagram(nodes=near)).overlaps == 0  # boxes touch, circles do not
+    near[1].x = near[1].y = 120
+    assert readability(Diagram(nodes=near)).overlaps == 1
+
+
+def test_crossing_and_edge_through_node() -> None:
+    nodes = [_box("a", 100, 100), _box("b", 500, 500), _box("c", 100, 500), _box("d", 500, 100)]
+    d = Diagram(nodes=nodes, edges=[Edge("a", "b"), Edge("c", "d")])
+    assert readability(d).crossings == 1
+    d.nodes.append(_box("m", 300, 300))
+    assert readability(d).edges_through_nodes == 2
+
+
+def test_label_overflow_contrast_and_unlabelled() -> None:
+    d = Diagram(
+        nodes=[
+            _box(
+                "a", 200, 300, label="a very long label that cannot fit in a box this small at all"
+            )
+        ]
+    )
+    assert readability(d).label_overflow == 1
+    d = Diagram(nodes=[_box("a", 200, 300, fill=(20, 20, 20), text_color=(40, 40, 40))])
+    assert readability(d).low_contrast == 1
+    d = Diagram(nodes=[_box("a", 200, 300, label=""), _box("b", 500, 300)])
+    assert readability(d).unlabelled_fraction == 0.5
+
+
+def test_our_layouts_beat_the_seed_system_outputs(seed_benchmark: list[dict]) -> None:
+    seed, ours = [], []
+    for row in seed_benchmark:
+        try:
+            diagram, _ = node_list_to_diagram(row["seed_system_output"])
+            seed.append(readability(diagram).score)
+        except ValueError:
+            seed.append(0.0)
+        ours.append(readability(layout_plan(intended_to_plan(row["intended"]))).score)
+    assert statistics.mean(ours) > 4.5 > 2.0 > statistics.mean(seed)
+
+
+def test_dense_bundles_do_not_count_as_crossings() -> None:
+    d = layout_plan(parse_plan("nn\ninput 6\ndense 6\noutput 6\nend\n"))
+    assert readability(d).crossings == 0
