@@ -57,6 +57,26 @@ def timing_table(runs: int) -> str:
     return "\n".join(rows)
 
 
+def random_dag(seed: int, nodes: int = 30, edges: int = 44) -> str:
+    """A connected random DAG like the one used to compare layered-layout libraries."""
+    rng = random.Random(seed)
+    pairs = {(rng.randrange(i), i) for i in range(1, nodes)}
+    while len(pairs) < edges:
+        a, b = sorted(rng.sample(range(nodes), 2))
+        pairs.add((a, b))
+    return "flow\n" + "\n".join(f'"n{a}" -> "n{b}"' for a, b in sorted(pairs)) + "\nend\n"
+
+
+def crossing_line() -> str:
+    counts = [
+        readability(layout_plan(parse_plan(random_dag(seed)))).crossings for seed in range(10)
+    ]
+    return (
+        f"Edge crossings on 10 random 30-node, 44-edge DAGs: median {statistics.median(counts):g}"
+        f" (min {min(counts)}, max {max(counts)})."
+    )
+
+
 def _summary(scores: list[Readability | None]) -> dict[str, float]:
     ok = [s for s in scores if s is not None]
     return {
@@ -108,6 +128,8 @@ def main() -> None:
         "Median of "
         f"{args.runs} runs after 2 warm-ups, one process, timings include every earlier stage.\n\n"
         + timing_table(args.runs)
+        + "\n\n"
+        + crossing_line()
         + "\n\nReadability (score defined in `docs/READABILITY.md`; the seed's own answers "
         "include 187 cut off at its token limit, scored on the nodes that did parse):\n\n"
         + seed_comparison()

@@ -1,8 +1,8 @@
 """Flows as a layered DAG (Sugiyama): break cycles, rank, order to cut crossings, place.
 
-Written here rather than taken from grandalf/igraph: those gave ~50% more crossings than
-Graphviz on our test DAG and no control over label-sized boxes; this stays within a few
-crossings of `dot` on small flows and is deterministic.
+Written here rather than taken from a library: the pip-installable ones (grandalf, igraph's
+Sugiyama) left ~50% more crossings than Graphviz `dot` on a 30-node test DAG and do not size
+boxes to their labels. Crossings on random DAGs are tracked in docs/BENCHMARKS.md.
 """
 
 from __future__ import annotations
