@@ -91,7 +91,10 @@ def _summary(scores: list[Readability | None]) -> dict[str, float]:
 
 
 def seed_comparison() -> str:
-    rows = [json.loads(line) for line in (SEED_DATA / "seed_benchmark_200.jsonl").open()]
+    rows = [
+        json.loads(line)
+        for line in (SEED_DATA / "seed_benchmark_200.jsonl").read_text().splitlines()
+    ]
     seed: list[Readability | None] = []
     ours: list[Readability | None] = []
     for row in rows:

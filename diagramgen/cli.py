@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -78,6 +79,83 @@ def render(
     else:
         score = readability(diagram).score
         typer.echo(f"wrote {output} ({diagram.width}x{diagram.height}, readability {score:.2f}/5)")
+
+
+data_app = typer.Typer(help="Make training datasets.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+
+def default_seed_data() -> Path | None:
+    """The seed project's data: $DIAGRAMGEN_SEED_DATA, else ../shared/seed-data if present."""
+    env = os.environ.get("DIAGRAMGEN_SEED_DATA")
+    candidate = Path(env) if env else Path("..") / "shared" / "seed-data"
+    return candidate if candidate.is_dir() else None
+
+
+SeedDataOption = Annotated[
+    Path | None,
+    typer.Option(help="Seed data folder (default $DIAGRAMGEN_SEED_DATA or ../shared/seed-data)."),
+]
+
+
+@data_app.command("sft")
+def data_sft(
+    out: Annotated[Path, typer.Option("--out", help="Folder for train.jsonl and val.jsonl.")],
+    count: Annotated[int, typer.Option(min=10, help="Synthetic examples to make.")] = 5000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 0,
+    val_fraction: Annotated[float, typer.Option(min=0.01, max=0.5)] = 0.1,
+    seed_data: SeedDataOption = None,
+) -> None:
+    """Synthetic (request, plan, structure) examples, plus the seed's 280 net requests."""
+    from rich.progress import Progress
+
+    from diagramgen.data import make_sft_dataset
+
+    seed_data = seed_data or default_seed_data()
+    if seed_data is None:
+        typer.echo("warning: no seed data found; benchmark requests cannot be excluded", err=True)
+    with Progress(transient=True) as progress:
+        task = progress.add_task("making examples", total=count)
+        info = make_sft_dataset(
+            out, count, seed, val_fraction, seed_data, lambda n: progress.advance(task, n)
+        )
+    typer.echo(f"wrote {info.train} training and {info.val} validation examples to {out}")
+
+
+@data_app.command("prefs")
+def data_prefs(
+    sft: Annotated[Path, typer.Option("--sft", help="An SFT dataset folder (train/val.jsonl).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for train.jsonl and val.jsonl.")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    per_example: Annotated[int, typer.Option(min=1, max=8, help="Pairs per example.")] = 1,
+) -> None:
+    """Preference pairs: each correct plan against a realistic mistake, with the reason."""
+    from diagramgen.data.prefs import make_pref_dataset
+
+    if not (sft / "train.jsonl").is_file():
+        raise fail(f"{sft}: no train.jsonl there (make one with 'diagramgen data sft')", 2)
+    train, val = make_pref_dataset(sft, out, seed, per_example)
+    typer.echo(f"wrote {train} training and {val} validation pairs to {out}")
+
+
+@data_app.command("card")
+def data_card(
+    dataset: Annotated[Path, typer.Argument(help="An SFT dataset folder.")],
+    out: Annotated[Path | None, typer.Option("-o", "--output", help="Markdown file.")] = None,
+    seed_data: SeedDataOption = None,
+) -> None:
+    """Describe a dataset: counts per kind, answer tokens, phrasing diversity, examples."""
+    from diagramgen.data.card import card_markdown
+    from diagramgen.embedded import count_tokens
+
+    if not (dataset / "train.jsonl").is_file():
+        raise fail(f"{dataset}: no train.jsonl there", 2)
+    text = card_markdown(dataset, count_tokens, seed_data or default_seed_data())
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}")
 
 
 def _as_format(fmt: str) -> TextFormat:

@@ -443,6 +443,24 @@ def layer_to_text(layer: Layer) -> str:
     return " ".join(words)
 
 
+def _edge_chains(edges: list[FlowEdge]) -> list[str]:
+    """Consecutive edges that continue each other share a line: a -> b -> c."""
+    inverse_line = {v: k for k, v in LINE_WORDS.items()}
+    lines: list[str] = []
+    chain: list[str] = []
+    style: LineStyle | None = None
+    for e in edges:
+        if chain and chain[-1] == e.source and e.style == style and e.target not in chain:
+            chain.append(e.target)
+            continue
+        if chain:
+            lines.append(" -> ".join(chain) + (f" {inverse_line[style]}" if style else ""))
+        chain, style = [e.source, e.target], e.style
+    if chain:
+        lines.append(" -> ".join(chain) + (f" {inverse_line[style]}" if style else ""))
+    return lines
+
+
 def plan_to_text(plan: Plan) -> str:
     """The canonical plan text (what training answers use), ending with the end line."""
     lines = [_style_header(plan)]
@@ -452,10 +470,7 @@ def plan_to_text(plan: Plan) -> str:
             if n.shape is not None:
                 shape = " shape=" + {v: k for k, v in SHAPE_WORDS.items()}[n.shape]
             lines.append(f'node {n.id} "{n.label}" {n.type}{shape}')
-        inverse_line = {v: k for k, v in LINE_WORDS.items()}
-        for e in plan.edges:
-            suffix = f" {inverse_line[e.style]}" if e.style is not None else ""
-            lines.append(f"{e.source} -> {e.target}{suffix}")
+        lines += _edge_chains(plan.edges)
     else:
         lines += [layer_to_text(layer) for layer in plan.layers]
         lines += [f"skip {a + 1} -> {b + 1}" for a, b in plan.skips]

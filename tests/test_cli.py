@@ -77,3 +77,23 @@ def test_console_script_reads_stdin(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert out.read_text().count("<text") >= 5
+
+
+def test_data_commands_make_a_dataset_pairs_and_a_card(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DIAGRAMGEN_CACHE", str(tmp_path / "cache"))
+    sft, prefs = tmp_path / "sft", tmp_path / "prefs"
+    result = runner.invoke(app, ["data", "sft", "--count", "60", "--seed", "2", "--out", str(sft)])
+    assert result.exit_code == 0, result.output
+    assert "validation examples" in result.stdout
+    assert (sft / "train.jsonl").read_text().count("\n") > 50
+    result = runner.invoke(app, ["data", "prefs", "--sft", str(sft), "--out", str(prefs)])
+    assert result.exit_code == 0 and (prefs / "val.jsonl").is_file()
+    card = tmp_path / "CARD.md"
+    result = runner.invoke(app, ["data", "card", str(sft), "-o", str(card)])
+    assert result.exit_code == 0, result.output
+    text = card.read_text()
+    assert "answer tokens, median" in text and "Ten random examples" in text
+    missing = runner.invoke(
+        app, ["data", "prefs", "--sft", str(tmp_path / "nope"), "--out", str(prefs)]
+    )
+    assert missing.exit_code == 2 and "no train.jsonl" in missing.stderr

@@ -9,8 +9,12 @@ from diagramgen.plan import Plan
 
 
 def layer_inputs(plan: Plan) -> list[list[int]]:
-    """Each layer's input layers (0-based); a layer with none listed follows the previous."""
-    return [layer.inputs or ([i - 1] if i else []) for i, layer in enumerate(plan.layers)]
+    """Each layer's input layers (0-based): none for an input layer (so a net may have
+    several inputs), else those listed with from=, else the previous layer."""
+    return [
+        [] if layer.type == "input" else (layer.inputs or ([i - 1] if i else []))
+        for i, layer in enumerate(plan.layers)
+    ]
 
 
 def layer_columns(plan: Plan) -> list[list[int]]:

@@ -55,8 +55,16 @@ def neuron_layout(plan: Plan) -> Diagram:
     cross_room = (DEFAULT_HEIGHT - 120) if axes.horizontal else (DEFAULT_WIDTH - 240)
     rank_room = (DEFAULT_WIDTH - 120) if axes.horizontal else (DEFAULT_HEIGHT - 120)
     pitch = max(24.0, min(64.0, cross_room / most))
-    diameter = max(14.0, min(40.0, pitch * 0.62))
+    diameter = max(14.0, min(40.0, pitch * 0.58))
     rank_pitch = max(3.5 * diameter, min(220.0, rank_room / max(1, len(columns) - 1)))
+    # A line between the outermost neurons of two columns must clear the neighbours of its
+    # end nodes: with offset dv across and rank distance R it passes a neighbour at
+    # R * (pitch - d/2) / dv along, which must exceed d/2.
+    reach = max(
+        ((a - 1) + (b - 1)) * pitch / 2
+        for a, b in zip(column_slots, [*column_slots[1:], 1], strict=True)
+    )
+    rank_pitch = max(rank_pitch, diameter * reach / (2 * pitch - diameter) + 6)
 
     diagram = Diagram(kind=Kind(plan.kind.value), orientation=plan.style.orientation)
     shape = plan.style.shape or Shape.CIRCLE

@@ -1,0 +1,144 @@
+"""Training data: synthetic requests with plan answers and ground-truth structure.
+
+`make_sft_dataset` writes DIR/train.jsonl and DIR/val.jsonl, deterministic for a seed, with no
+request in both splits and none of the 200 held-out seed benchmark requests anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from diagramgen.data.cnns import sample_cnn
+from diagramgen.data.example import Example
+from diagramgen.data.flows import sample_flow
+from diagramgen.data.nets import sample_net
+from diagramgen.data.phrasing import random_style
+from diagramgen.intended import intended_to_plan, intended_to_structure
+from diagramgen.plan import plan_to_text
+
+SAMPLERS: dict[str, Callable[[random.Random], Example]] = {
+    "nn": sample_net,
+    "cnn": sample_cnn,
+    "flow": sample_flow,
+}
+MIX = {"nn": 0.35, "cnn": 0.25, "flow": 0.40}
+
+
+def request_key(request: str) -> str:
+    """Requests that differ only in case or spacing count as the same request."""
+    return " ".join(request.lower().split())
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def benchmark_requests(seed_data: Path | None) -> set[str]:
+    """Keys of the held-out seed benchmark requests, never to be trained on."""
+    path = seed_data / "seed_benchmark_200.jsonl" if seed_data else None
+    if path is None or not path.is_file():
+        return set()
+    return {request_key(row["request"]) for row in read_jsonl(path)}
+
+
+def seed_net_examples(seed_data: Path | None, rng: random.Random) -> list[Example]:
+    """The seed's 280 network requests (its 420 flowcharts carry no labels, so are left out)."""
+    path = seed_data / "seed_sft_requests.jsonl" if seed_data else None
+    if path is None or not path.is_file():
+        return []
+    examples = []
+    for row in read_jsonl(path):
+        if row["intended"]["task_name"] != "dl_model":
+            continue
+        structure = intended_to_structure(row["intended"])
+        plan = intended_to_plan(row["intended"], random_style(rng, structure["kind"]))
+        examples.append(
+            Example(
+                row["request"], plan_to_text(plan), structure, structure["kind"], "seed/dl_model"
+            )
+        )
+    return examples
+
+
+def generate_examples(
+    count: int, seed: int, exclude: set[str] | None = None, mix: dict[str, float] | None = None
+) -> Iterator[Example]:
+    """`count` synthetic examples with distinct requests, in a seed-determined order."""
+    rng = random.Random(seed)
+    mix = mix or MIX
+    kinds, weights = list(mix), list(mix.values())
+    seen = set(exclude or ())
+    made, attempts = 0, 0
+    while made < count:
+        attempts += 1
+        if attempts > 50 * count + 1000:
+            raise RuntimeError(f"could only make {made} distinct requests of {count}")
+        example = SAMPLERS[rng.choices(kinds, weights)[0]](rng)
+        key = request_key(example.request)
+        if key in seen:
+            continue
+        seen.add(key)
+        made += 1
+        yield example
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    train: int
+    val: int
+    path: Path
+
+
+def make_sft_dataset(
+    out: Path,
+    count: int,
+    seed: int = 0,
+    val_fraction: float = 0.1,
+    seed_data: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> DatasetInfo:
+    """Write train/val JSONL: `count` synthetic examples plus the seed's net requests."""
+    if not 0 < val_fraction < 1:
+        raise ValueError("val_fraction must be between 0 and 1")
+    held_out = benchmark_requests(seed_data)
+    examples = []
+    for example in generate_examples(count, seed, exclude=held_out):
+        examples.append(example)
+        if progress:
+            progress(1)
+    synthetic = {request_key(e.request) for e in examples}
+    rng = random.Random(seed + 1)
+    for example in seed_net_examples(seed_data, rng):
+        key = request_key(example.request)
+        if key not in held_out and key not in synthetic:
+            examples.append(example)
+            synthetic.add(key)
+    rng.shuffle(examples)
+    n_val = max(1, round(len(examples) * val_fraction))
+    val, train = examples[:n_val], examples[n_val:]
+    write_jsonl(out / "train.jsonl", (e.as_dict() for e in train))
+    write_jsonl(out / "val.jsonl", (e.as_dict() for e in val))
+    meta = {
+        "count": count,
+        "seed": seed,
+        "val_fraction": val_fraction,
+        "train": len(train),
+        "val": len(val),
+    }
+    (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    return DatasetInfo(len(train), len(val), out)

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from diagramgen.compare import compare_structures, normalize_label
+from diagramgen.data import generate_examples, make_sft_dataset, read_jsonl, request_key
+from diagramgen.data.prefs import make_pref_dataset, rejected_answer
+from diagramgen.errors import DiagramTextError
+from diagramgen.layout import layout_plan
+from diagramgen.metrics import readability
+from diagramgen.plan import parse_plan
+
+SEED_DATA = Path(__file__).resolve().parents[2] / "shared" / "seed-data"
+
+
+@pytest.fixture(scope="module")
+def examples() -> list:
+    return list(generate_examples(3000, seed=7))
+
+
+def test_every_answer_parses_lays_out_clean_and_matches_its_structure(examples: list) -> None:
+    for example in examples:
+        plan = parse_plan(example.answer)  # requires the end line
+        diagram = layout_plan(plan)
+        r = readability(diagram)
+        assert r.clean and r.score >= 4.5, (example.request, r)
+        match = compare_structures(diagram.structure(), example.structure)
+        assert match.exact, (example.request, example.answer, example.structure)
+
+
+def test_all_kinds_and_many_templates_are_covered(examples: list) -> None:
+    kinds = {e.kind for e in examples}
+    sources = {e.source.split("+")[0] for e in examples}
+    assert kinds == {"nn", "cnn", "flow"}
+    assert len(sources) >= 15
+    requests = [e.request for e in examples]
+    assert len({request_key(r) for r in requests}) == len(requests)
+    assert any(" each" in r for r in requests)  # "two hidden layers with 5 neurons each"
+    assert any(word in r.split() for r in requests for word in ("two", "three", "four"))
+    assert any(r == r.lower() for r in requests)
+    assert any("\n- " in r for r in requests)  # list form
+    assert any(" then " in r for r in requests)  # prose
+    assert any("skip" in e.answer for e in examples)
+    assert any(" -> " in r or " → " in r for r in requests)
+
+
+def test_flow_labels_are_taken_from_the_request(examples: list) -> None:
+    for e in examples:
+        if e.kind != "flow":
+            continue
+        request = normalize_label(e.request)
+        for node in e.structure["nodes"]:
+            assert normalize_label(node["label"]) in request, (e.request, node)
+
+
+def test_style_varies_between_answers(examples: list) -> None:
+    headers = {e.answer.split("\n", 1)[0].split(" ", 1)[1] for e in examples if e.kind == "nn"}
+    assert len(headers) > 20
+
+
+def test_dataset_is_deterministic_split_and_excludes_the_benchmark(tmp_path: Path) -> None:
+    a = make_sft_dataset(tmp_path / "a", 400, seed=3, seed_data=SEED_DATA)
+    make_sft_dataset(tmp_path / "b", 400, seed=3, seed_data=SEED_DATA)
+    make_sft_dataset(tmp_path / "c", 400, seed=4, seed_data=SEED_DATA)
+    for split in ("train.jsonl", "val.jsonl"):
+        assert (tmp_path / "a" / split).read_bytes() == (tmp_path / "b" / split).read_bytes()
+    assert (tmp_path / "a/train.jsonl").read_bytes() != (tmp_path / "c/train.jsonl").read_bytes()
+    train = {request_key(r["request"]) for r in read_jsonl(tmp_path / "a/train.jsonl")}
+    val = {request_key(r["request"]) for r in read_jsonl(tmp_path / "a/val.jsonl")}
+    assert a.val == len(val) and not train & val
+    if SEED_DATA.is_dir():
+        bench = {
+            request_key(r["request"]) for r in read_jsonl(SEED_DATA / "seed_benchmark_200.jsonl")
+        }
+        assert not (train | val) & bench
+        assert a.train + a.val == 400 + 280  # the seed's 280 net requests join the synthetic ones
+    row = read_jsonl(tmp_path / "a/train.jsonl")[0]
+    assert set(row) == {"request", "answer", "structure", "kind", "source"}
+    assert row["answer"].rstrip().endswith("\nend")
+
+
+def test_rejected_answers_are_realistically_wrong(examples: list) -> None:
+    rng = random.Random(0)
+    reasons = set()
+    for example in examples[:600]:
+        made = rejected_answer(rng, example.answer)
+        if made is None:
+            continue
+        rejected, reason = made
+        reasons.add(reason.split(" ")[0])
+        assert rejected != example.answer
+        try:
+            wrong = layout_plan(parse_plan(rejected)).structure()
+        except DiagramTextError:
+            continue  # no end line, or a shape that no longer fits: wrong either way
+        assert not compare_structures(wrong, example.structure).exact, (example.answer, rejected)
+    assert len(reasons) >= 6
+
+
+def test_preference_dataset_keeps_the_splits(tmp_path: Path) -> None:
+    make_sft_dataset(tmp_path / "sft", 200, seed=1)
+    train, val = make_pref_dataset(tmp_path / "sft", tmp_path / "prefs", seed=1)
+    assert train > 150 and val > 10
+    sft_val = {r["request"] for r in read_jsonl(tmp_path / "sft/val.jsonl")}
+    pairs = read_jsonl(tmp_path / "prefs/train.jsonl")
+    assert set(pairs[0]) == {"prompt", "chosen", "rejected", "reason", "kind"}
+    assert not {p["prompt"] for p in pairs} & sft_val
