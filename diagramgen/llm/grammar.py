@@ -1,0 +1,80 @@
+"""The canonical plan grammar as a Lark grammar for constrained decoding (llguidance).
+
+It admits exactly the canonical plan texts `plan_to_text` writes (a subset of what the parser
+accepts), so a constrained model can only write text the parser reads. What a context-free
+grammar cannot check (a flow edge naming an undeclared node, a window too big for its input)
+is caught by parsing and layout afterwards, and the candidate resampled.
+"""
+
+from __future__ import annotations
+
+from diagramgen.plan import FLOW_TYPES
+from diagramgen.style import PALETTES
+
+MAX_LINES = 40  # layers or edge lines in one generated plan
+MAX_NODES = 26  # flow nodes (ids a-z)
+
+
+def _alt(words: list[str] | tuple[str, ...]) -> str:
+    return "(" + "|".join(words) + ")"
+
+
+def _letters(k: int) -> str:
+    return "abcdefghijklmnopqrstuvwxyz"[:k]
+
+
+def _skips(k: int) -> str:
+    """Every valid `skip A -> B` for a k-layer plan (B at least two layers after A)."""
+    pairs = [f"{a} -> {b}" for a in range(1, k - 1) for b in range(a + 2, k + 1)]
+    return "skip (" + "|".join(pairs) + ")"
+
+
+def plan_grammar() -> str:
+    """One rule per layer count (so skips name existing layers) and per node count (so edges
+    name declared nodes, ids a, b, c, ... in order)."""
+    palettes = _alt(list(PALETTES))
+    style = (
+        f"( (horizontal|vertical))?( palette={palettes})?"
+        "( shape=(circle|rect|round))?( line=(arrow|line|dashed))?"
+    )
+    # Numbers exactly within the parser's limits (units <= 1e6, sides <= 8192, kernels <= 64).
+    n = "([1-9][0-9]{0,5}|1000000)"
+    side = "([1-9][0-9]{0,2}|[1-7][0-9]{3}|80[0-9]{2}|81[0-8][0-9]|819[0-2])"
+    kk = "([1-9]|[1-5][0-9]|6[0-4])"
+    k = f"{kk}x{kk}"
+    filters = "([1-9][0-9]{0,4}|100000)"
+    # Not a quote, nor anything str.splitlines() breaks a line at.
+    label = '"[^"\\n\\r\\x0b\\x0c\\x1c-\\x1e\\x85\\u2028\\u2029]{1,60}"'
+    layer = (
+        f"(input ({n}|{side}x{side}(x{side})?)"
+        f"|(dense|output) {n}"
+        f"|conv {k}( {filters})?( same)?( stride=[1-9])?"
+        f"|pool ({k}( avg)?|global( avg| max)?)( stride=[1-9])?"
+        f"|flatten"
+        f"|dropout (0\\.[0-9]{{1,2}}|0))"
+        f"( {label})?"
+    )
+    node_tail = f" {label} {_alt(FLOW_TYPES)}( shape=(circle|rect|round))?"
+    rules = [
+        "start: "
+        + " | ".join(f"net{i}" for i in range(1, MAX_LINES + 1))
+        + " | "
+        + " | ".join(f"flow{i}" for i in range(1, MAX_NODES + 1)),
+        f"NET_HEADER: /(nn|cnn){style}/",
+        f"FLOW_HEADER: /flow{style}/",
+        f"LAYER: /{layer}/",
+    ]
+    for i in range(1, MAX_LINES + 1):
+        skips = f' (SKIP{i} "\\n"){{0,8}}' if i >= 3 else ""
+        rules.append(f'net{i}: NET_HEADER "\\n" (LAYER "\\n"){{{i}}}{skips} "end"')
+        if i >= 3:
+            rules.append(f"SKIP{i}: /{_skips(i)}/")
+    for i in range(1, MAX_NODES + 1):
+        ids = _letters(i)
+        nodes = " ".join(f'NODE_{c.upper()} "\\n"' for c in ids)
+        edges = f' (EDGE{i} "\\n"){{0,{MAX_LINES}}}' if i >= 2 else ""
+        rules.append(f'flow{i}: FLOW_HEADER "\\n" {nodes}{edges} "end"')
+        if i >= 2:
+            rules.append(f"EDGE{i}: /[{ids}]( -> [{ids}])+( (arrow|line|dashed))?/")
+    rules += [f"NODE_{c.upper()}: /node {c}{node_tail}/" for c in _letters(MAX_NODES)]
+    return "\n".join(rules)

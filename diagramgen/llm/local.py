@@ -1,0 +1,128 @@
+"""Local transformers models: the embedded SmolLM2 (+ our adapter) or any model directory."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from diagramgen.llm import BackendError, Mode, Sampling
+from diagramgen.prompt import messages
+
+ADAPTER_DIR = Path(__file__).resolve().parents[1] / "weights" / "adapter"
+
+
+def shipped_adapter() -> Path | None:
+    """The LoRA adapter trained by this project and shipped in the package, if present."""
+    return ADAPTER_DIR if (ADAPTER_DIR / "adapter_config.json").is_file() else None
+
+
+class TransformersBackend:
+    """Batched sampling from a local causal LM, optionally grammar-constrained."""
+
+    def __init__(
+        self,
+        model_dir: str | Path,
+        adapter: str | Path | None = None,
+        mode: Mode = "plan",
+        constrained: bool = True,
+        quantize: bool | None = None,
+        few_shot: bool | None = None,
+    ) -> None:
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        path = Path(model_dir)
+        if not (path / "config.json").is_file():
+            raise BackendError(f"{path}: not a Hugging Face model directory (no config.json)")
+        self.name = f"hf:{path}"
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        self.tokenizer.padding_side = "left"  # batched generation continues from the right
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype)
+        if adapter is not None:
+            model = _merge_adapter(model, Path(adapter))
+        self.adapter = adapter
+        self.model = (
+            _quantize(model)
+            if (quantize if quantize is not None else self.device == "cpu")
+            else model
+        )
+        self.model.to(self.device).eval()
+        self.mode = mode
+        self.constrained = constrained and mode == "plan"
+        # Until a plan-trained adapter is loaded, worked examples in the prompt teach the format.
+        self.few_shot = few_shot if few_shot is not None else adapter is None
+
+    def prompt_ids(self, request: str) -> list[int]:
+        chat = messages(request, few_shot=self.few_shot, node_list=self.mode == "nodelist")
+        ids = self.tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=True)
+        return list(ids["input_ids"] if isinstance(ids, dict) or hasattr(ids, "keys") else ids)
+
+    @torch.inference_mode()
+    def generate(self, requests: list[str], sampling: Sampling) -> list[list[str]]:
+        return [self._sample(request, sampling) for request in requests]
+
+    def _sample(self, request: str, sampling: Sampling) -> list[str]:
+        from transformers import LogitsProcessorList
+
+        ids = torch.tensor([self.prompt_ids(request)], device=self.device)
+        torch.manual_seed(sampling.seed)
+        processors = LogitsProcessorList()
+        if self.constrained:
+            from diagramgen.llm.constrain import GrammarLogitsProcessor
+
+            processors.append(GrammarLogitsProcessor(self.tokenizer, sampling.n, ids.shape[1]))
+        out = self.model.generate(
+            ids,
+            attention_mask=torch.ones_like(ids),
+            do_sample=True,
+            temperature=sampling.temperature,
+            top_p=sampling.top_p,
+            max_new_tokens=sampling.max_new_tokens,
+            num_return_sequences=sampling.n,
+            logits_processor=processors,
+            pad_token_id=self.tokenizer.pad_token_id,
+            eos_token_id=self.tokenizer.eos_token_id,
+        )
+        new = out[:, ids.shape[1] :]
+        return self.tokenizer.batch_decode(new, skip_special_tokens=True)
+
+
+def _merge_adapter(model: Any, adapter: Path) -> Any:
+    if not (adapter / "adapter_config.json").is_file():
+        raise BackendError(f"{adapter}: not a LoRA adapter folder (no adapter_config.json)")
+    from peft import PeftModel
+
+    return PeftModel.from_pretrained(model, adapter).merge_and_unload()
+
+
+def _quantize(model: Any) -> Any:
+    """int8 dynamic quantisation of the linear layers: decoding on a CPU is bound by reading
+    the weights, and int8 reads a quarter of fp32 (measured ~2.5x faster per token)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def embedded_backend(
+    adapter: str | None = None,
+    mode: Mode = "plan",
+    constrained: bool = True,
+    quantize: bool | None = None,
+) -> TransformersBackend:
+    """SmolLM2-135M-Instruct from the installed wheel, with the shipped adapter when present."""
+    from diagramgen.embedded import EmbeddedModelMissing, base_model_dir
+
+    try:
+        path = base_model_dir()
+    except EmbeddedModelMissing as exc:
+        raise BackendError(str(exc)) from None
+    chosen = Path(adapter) if adapter else (shipped_adapter() if mode == "plan" else None)
+    backend = TransformersBackend(path, chosen, mode, constrained, quantize)
+    backend.name = "embedded" + (f"+{chosen.name}" if chosen else "")
+    return backend

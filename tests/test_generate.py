@@ -1,0 +1,110 @@
+"""The generation pipeline against a real local OpenAI-compatible server, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from diagramgen.cli import app
+from diagramgen.generate import RequestError, generate
+from diagramgen.llm import BackendError, Sampling, load_backend
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def server_url() -> Iterator[str]:
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("openai_server.py"))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    port = proc.stdout.readline().strip()
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+    proc.stdout.close()
+
+
+def test_openai_backend_returns_n_samples(server_url: str) -> None:
+    backend = load_backend(f"openai:{server_url}", model="any")
+    answers = backend.generate(["a net please"], Sampling(n=3))
+    assert len(answers) == 1 and len(answers[0]) == 3
+
+
+def test_pipeline_keeps_valid_distinct_candidates_and_ranks_them(
+    server_url: str, tmp_path: Path
+) -> None:
+    backend = load_backend(f"openai:{server_url}")
+    # The server knows 3 distinct valid plans and 1 broken one: asking for 4 must keep the 3,
+    # drop the broken one with the parser's reason, retry, and drop repeats as duplicates.
+    result = generate(
+        "a neural net with 4 inputs, hidden layers of 6 and 10, 1 output", 4, 2, backend, tmp_path
+    )
+    assert [c.rank for c in result.candidates] == [1, 2, 3]
+    assert [c.recommended for c in result.candidates] == [True, True, False]
+    finals = [c.scores["final"] for c in result.candidates]
+    assert finals == sorted(finals, reverse=True)
+    reasons = [d["reason"] for d in result.dropped]
+    assert (
+        any("unknown layer type" in r for r in reasons)
+        and "duplicate of another candidate" in reasons
+    )
+    for c in result.candidates:
+        assert c.text.rstrip().endswith("end")  # text after the end line was cut
+        assert [layer["size"] for layer in c.diagram.structure()["layers"]] == [4, 6, 10, 1]
+        assert c.png is not None and c.png.stat().st_size > 1000 and c.svg is not None
+    saved = json.loads((tmp_path / "result.json").read_text())
+    assert saved["request"].startswith("a neural net") and len(saved["candidates"]) == 3
+
+
+def test_cli_generate_json_has_the_promised_shape(server_url: str, tmp_path: Path) -> None:
+    args = ["generate", "RAG flow: question -> LLM -> answer", "--backend", f"openai:{server_url}"]
+    result = runner.invoke(
+        app, [*args, "--count", "2", "--recommend", "1", "--out", str(tmp_path), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"request", "candidates", "seconds"}
+    assert set(data["seconds"]) == {"load", "generate", "total"}
+    first = data["candidates"][0]
+    assert set(first) == {"rank", "recommended", "text", "png", "svg", "structure", "scores"}
+    assert (
+        set(first["scores"]) == {"readability", "user", "final"} and first["scores"]["user"] is None
+    )
+    assert first["rank"] == 1 and first["recommended"] is True
+    assert [n["label"] for n in first["structure"]["nodes"]] == ["question", "LLM", "answer"]
+    assert Path(first["png"]).is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["generate", "   "], "the request is empty"),
+        (["generate", "x" * 3000], "limit is 2000"),
+        (["generate", "a net", "--backend", "gpt5"], "unknown backend"),
+        (["generate", "a net", "--backend", "openai:http://127.0.0.1:9"], "cannot reach"),
+        (["generate", "a net", "--backend", "hf:/no/such/model"], "not a Hugging Face model"),
+        (["generate", "a net", "--count", "0"], "count must be"),
+        (["generate", "a net", "--mode", "xml"], "--mode"),
+    ],
+)
+def test_bad_input_is_one_line_and_non_zero(args: list[str], message: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, [*args, "--out", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_request_checks() -> None:
+    with pytest.raises(RequestError):
+        generate("", backend=load_backend("openai:http://127.0.0.1:9"))
+    with pytest.raises(BackendError, match="cannot reach"):
+        generate("a net", backend=load_backend("openai:http://127.0.0.1:9"))

@@ -1,0 +1,86 @@
+"""Constrained decoding, backends, and prompts (no model weights needed except where noted)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import torch
+
+from diagramgen.data import generate_examples
+from diagramgen.embedded import load_tokenizer
+from diagramgen.llm import BackendError, Sampling, cut_at_end, load_backend
+from diagramgen.llm.constrain import GrammarLogitsProcessor
+from diagramgen.plan import parse_plan
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return load_tokenizer()
+
+
+def _allowed_ids(processor: GrammarLogitsProcessor, row: int, vocab: int) -> list[int]:
+    mask = processor.allowed(row)
+    bits = [(int(mask[t >> 5]) >> (t & 31)) & 1 for t in range(vocab)]
+    return [t for t, bit in enumerate(bits) if bit]
+
+
+def test_every_canonical_answer_is_inside_the_grammar(tokenizer) -> None:
+    examples = list(generate_examples(150, seed=11))
+    processor = GrammarLogitsProcessor(tokenizer, 1, 0)
+    for example in examples:
+        processor.__init__(tokenizer, 1, 0)
+        matcher = processor.matchers[0]
+        ids = tokenizer(example.answer.rstrip("\n"), add_special_tokens=False)["input_ids"]
+        assert matcher.consume_tokens(ids), example.answer
+        assert matcher.is_accepting()
+
+
+def test_random_walks_under_the_constraint_always_parse(tokenizer) -> None:
+    """Property: whatever the model's preferences, masked sampling yields a parseable plan.
+    Walks pick random allowed tokens (biased toward line ends so walks finish)."""
+    vocab = len(tokenizer)
+    eos = tokenizer.eos_token_id
+    rng = random.Random(0)
+    for _ in range(12):
+        processor = GrammarLogitsProcessor(tokenizer, 1, 0)
+        tokens: list[int] = []
+        for _ in range(400):
+            processor.fill(0)
+            allowed = _allowed_ids(processor, 0, vocab)
+            assert allowed, tokenizer.decode(tokens)
+            if eos in allowed and (rng.random() < 0.7 or allowed == [eos]):
+                break
+            allowed = [t for t in allowed if t != eos]
+            newline = [t for t in allowed if "\n" in tokenizer.decode([t])]
+            pick = rng.choice(newline if newline and rng.random() < 0.3 else allowed)
+            tokens.append(pick)
+            processor.advance(0, pick)
+        text = tokenizer.decode(tokens, skip_special_tokens=True)
+        if processor.matchers[0].is_accepting():
+            parse_plan(text)  # raises if the constraint let anything unparseable through
+
+
+def test_cut_at_end_drops_what_follows_the_end_line() -> None:
+    assert cut_at_end("nn\ninput 2\nend\ngarbage\n") == "nn\ninput 2\nend\n"
+    assert cut_at_end("nn\ninput 2") == "nn\ninput 2\n"
+
+
+def test_bad_backend_specs_are_user_errors() -> None:
+    with pytest.raises(BackendError, match="unknown backend"):
+        load_backend("gpt5")
+    with pytest.raises(BackendError, match="not a Hugging Face model directory"):
+        load_backend("hf:/nonexistent/model")
+    with pytest.raises(BackendError, match="not an http"):
+        load_backend("openai:ftp://x")
+    with pytest.raises(ValueError, match="count"):
+        Sampling(n=0)
+
+
+def test_processor_masks_scores_in_place(tokenizer) -> None:
+    processor = GrammarLogitsProcessor(tokenizer, 2, 3)
+    scores = torch.zeros(2, len(tokenizer))
+    out = processor(torch.zeros(2, 3, dtype=torch.long), scores)
+    allowed = torch.isfinite(out[0]).nonzero().flatten().tolist()
+    assert 0 < len(allowed) < 100  # only header words can start a plan
+    assert all(tokenizer.decode([t]).strip()[:1] in "ncf" for t in allowed)
