@@ -145,6 +145,60 @@ def generate(
     typer.echo(f"{len(result.candidates)} candidates in {result.seconds['total']:.1f} s -> {out}")
 
 
+@app.command("eval")
+def eval_command(
+    requests: Annotated[Path, typer.Argument(help="JSONL rows with request + structure/intended.")],
+    compare_seed: Annotated[
+        bool, typer.Option(help="Also score the rows' seed_system_output with the same code.")
+    ] = False,
+    limit: Annotated[int | None, typer.Option(help="Only the first N rows.")] = None,
+    backend: Annotated[str, typer.Option(help="embedded, hf:PATH or openai:URL.")] = "embedded",
+    adapter: Annotated[Path | None, typer.Option(help="A LoRA adapter folder to use.")] = None,
+    count: Annotated[int, typer.Option(help="Candidates per request.")] = 5,
+    seed: Annotated[int, typer.Option()] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Parse rate, exact structure, flow faithfulness, readability, latency, tokens."""
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from diagramgen.data import read_jsonl
+    from diagramgen.embedded import count_tokens
+    from diagramgen.evaluate import evaluate, evaluate_seed_outputs
+    from diagramgen.llm import BackendError, Sampling, load_backend
+
+    if not requests.is_file():
+        raise fail(f"{requests}: no such file", 2)
+    rows = read_jsonl(requests)[:limit]
+    try:
+        model = load_backend(backend, str(adapter) if adapter else None)
+    except BackendError as exc:
+        raise fail(str(exc), 2) from None
+    with Progress(transient=True, console=Console(stderr=True)) as progress:
+        task = progress.add_task("evaluating", total=len(rows))
+        report = evaluate(
+            rows, model, Sampling(n=count, seed=seed), count_tokens, lambda: progress.advance(task)
+        )
+    results = {getattr(model, "name", backend): report.summary()}
+    if compare_seed:
+        results["seed system (recorded answers)"] = evaluate_seed_outputs(
+            rows, count_tokens
+        ).summary()
+    if as_json:
+        typer.echo(json.dumps(results, indent=1))
+        return
+    keys = sorted({k for summary in results.values() for k in summary})
+    table = Table("metric", *results)
+    for key in keys:
+        cells = [summary.get(key) for summary in results.values()]
+        table.add_row(
+            key,
+            *["-" if c is None else f"{c:.3f}" if isinstance(c, float) else str(c) for c in cells],
+        )
+    Console().print(table)
+
+
 data_app = typer.Typer(help="Make training datasets.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 

@@ -1,0 +1,191 @@
+"""Evaluation: run generation over requests with a known structure and measure the answers.
+
+Rows carry the wanted structure either in our schema (`structure`, as in our datasets) or in
+the seed's (`intended`). Per request the top-ranked candidate is judged:
+- nets (nn, cnn): exact structure = every layer's type and size, in order;
+- flows: with labelled ground truth, exact labels and edges; with the seed's unlabelled
+  ground truth, the node and edge counts, and whether every label is taken from the request.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from diagramgen.compare import compare_structures, normalize_label
+from diagramgen.diagram import Diagram
+from diagramgen.errors import DiagramTextError
+from diagramgen.generate import Candidate, rank_candidates, sample_candidates
+from diagramgen.intended import intended_to_structure
+from diagramgen.llm import Backend, Sampling
+from diagramgen.metrics import readability
+from diagramgen.nodelist import node_list_to_diagram
+
+
+@dataclass
+class RowResult:
+    kind: str
+    samples: int
+    valid: int
+    exact: bool | None  # None: not measurable (the seed's CNN blocks carry no sizes)
+    counts_match: bool  # flows: node and edge counts as wanted
+    labels_from_request: float  # flows: share of labels found in the request
+    readability: float
+    clean: bool
+    seconds: float
+    tokens: float
+
+
+@dataclass
+class Report:
+    rows: list[RowResult] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        def by(kind: str | None) -> list[RowResult]:
+            return [r for r in self.rows if kind is None or r.kind == kind]
+
+        out: dict[str, Any] = {"requests": len(self.rows)}
+        total = sum(r.samples for r in self.rows)
+        out["parse_rate"] = sum(r.valid for r in self.rows) / total if total else 0.0
+        out["answered"] = sum(r.valid > 0 for r in self.rows) / max(1, len(self.rows))
+        for kind in ("nn", "cnn"):
+            rows = [r for r in by(kind) if r.exact is not None]
+            if rows:
+                out[f"exact_{kind}"] = sum(bool(r.exact) for r in rows) / len(rows)
+        nets = [r for r in self.rows if r.kind in ("nn", "cnn") and r.exact is not None]
+        if nets:
+            out["exact_nets"] = sum(bool(r.exact) for r in nets) / len(nets)
+        flows = by("flow")
+        if flows:
+            out["flow_counts_match"] = sum(r.counts_match for r in flows) / len(flows)
+            out["flow_labels_from_request"] = statistics.mean(r.labels_from_request for r in flows)
+        answered = [r for r in self.rows if r.valid]
+        if answered:
+            out["readability"] = statistics.mean(r.readability for r in answered)
+            out["clean"] = sum(r.clean for r in answered) / len(self.rows)
+            out["tokens_per_answer"] = statistics.median(r.tokens for r in answered)
+        seconds = sorted(r.seconds for r in self.rows if r.seconds == r.seconds)  # drop NaN
+        if seconds:
+            out["latency_median_s"] = statistics.median(seconds)
+            out["latency_p95_s"] = seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))]
+        return out
+
+
+def gold_structure(row: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """(wanted structure, whether its flow labels are real labels)."""
+    if "structure" in row:
+        return row["structure"], True
+    return intended_to_structure(row["intended"]), False
+
+
+def judge(
+    request: str, diagram: Diagram | None, gold: dict[str, Any], labelled: bool
+) -> dict[str, Any]:
+    if diagram is None:
+        return {
+            "exact": False,
+            "counts_match": False,
+            "labels_from_request": 0.0,
+            "readability": 0.0,
+            "clean": False,
+        }
+    pred = diagram.structure()
+    r = readability(diagram)
+    labels = [n["label"] for n in pred["nodes"] if n["label"]]
+    wanted = normalize_label(request)
+    from_request = sum(normalize_label(label) in wanted for label in labels) / max(
+        1, len(pred["nodes"])
+    )
+    counts = len(pred["nodes"]) == len(gold["nodes"]) and len(pred["edges"]) == len(gold["edges"])
+    if gold["kind"] == "flow" and not labelled:
+        exact = False  # the seed's flowcharts have no labels to match exactly
+    else:
+        exact = compare_structures(pred, gold).exact
+    return {
+        "exact": exact,
+        "counts_match": counts,
+        "labels_from_request": from_request,
+        "readability": r.score,
+        "clean": r.clean,
+    }
+
+
+def evaluate(
+    rows: list[dict[str, Any]],
+    backend: Backend,
+    sampling: Sampling,
+    count_tokens: Callable[[list[str]], list[int]],
+    progress: Callable[[], None] | None = None,
+) -> Report:
+    report = Report()
+    for row in rows:
+        gold, labelled = gold_structure(row)
+        started = time.perf_counter()
+        candidates, dropped = sample_candidates(backend, row["request"], sampling, lambda _: None)
+        seconds = time.perf_counter() - started
+        ranked: list[Candidate] = rank_candidates(candidates, 1)
+        top = ranked[0].diagram if ranked else None
+        texts = [c.text for c in ranked] + [d["text"] for d in dropped]
+        tokens = statistics.mean(count_tokens(texts)) if texts else 0.0
+        samples = len(ranked) + sum(
+            d["reason"] != "duplicate of another candidate" for d in dropped
+        )
+        report.rows.append(
+            RowResult(
+                kind=gold["kind"],
+                samples=samples,
+                valid=len(ranked),
+                seconds=seconds,
+                tokens=tokens,
+                **judge(row["request"], top, gold, labelled),
+            )
+        )
+        if progress:
+            progress()
+    return report
+
+
+def seed_net_structure(diagram: Diagram, kind: str) -> dict[str, Any]:
+    """Read the seed's node-list dense nets back as layers: each layer is one row (same y)."""
+    rows: dict[int, int] = {}
+    for node in diagram.nodes:
+        rows[round(node.y)] = rows.get(round(node.y), 0) + 1
+    sizes = [rows[k] for k in sorted(rows)]
+    layers = [{"type": "dense", "size": s, "label": ""} for s in sizes]
+    if layers:
+        layers[0]["type"], layers[-1]["type"] = "input", "output"
+    return {"kind": kind, "layers": layers, "nodes": [], "edges": []}
+
+
+def evaluate_seed_outputs(
+    rows: list[dict[str, Any]], count_tokens: Callable[[list[str]], list[int]]
+) -> Report:
+    """The seed system's recorded answers, judged by the same code (its latency is not ours to
+    measure: its report says over 3 minutes per diagram on a 12 GB GPU)."""
+    report = Report()
+    for row in rows:
+        gold, labelled = gold_structure(row)
+        text = row["seed_system_output"]
+        try:
+            diagram: Diagram | None = node_list_to_diagram(text)[0]
+        except DiagramTextError:
+            diagram = None
+        verdict = judge(row["request"], diagram, gold, labelled)
+        if gold["kind"] == "cnn":
+            verdict["exact"] = None
+        elif diagram is not None and gold["kind"] == "nn":
+            verdict["exact"] = compare_structures(seed_net_structure(diagram, "nn"), gold).exact
+        report.rows.append(
+            RowResult(
+                kind=gold["kind"],
+                samples=1,
+                valid=int(diagram is not None),
+                seconds=float("nan"),
+                tokens=float(count_tokens([text])[0]),
+                **verdict,
+            )
+        )
+    return report
