@@ -314,6 +314,35 @@ def train_sft(
     typer.echo(f"adapter saved to {adapter}")
 
 
+@train_app.command("orpo")
+def train_orpo(
+    config: ConfigOption = None,
+    data: Annotated[Path | None, typer.Option(help="Preference dataset folder.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Run folder.")] = None,
+    init_adapter: Annotated[
+        Path | None, typer.Option(help="Start from this (SFT) adapter.")
+    ] = None,
+    max_steps: Annotated[int | None, typer.Option(help="Optimiser steps.")] = None,
+    method: Annotated[str, typer.Option(help="orpo, or dpo.")] = "orpo",
+    resume: Annotated[bool, typer.Option(help="Continue from the newest checkpoint.")] = False,
+) -> None:
+    """Preference tuning (ORPO by default, DPO as an option) from the SFT adapter."""
+    from diagramgen.train.orpo import run_preference
+
+    if method not in ("orpo", "dpo"):
+        raise fail(f"--method must be orpo or dpo, not {method!r}", 2)
+    cfg = _train_config(
+        config,
+        data=data,
+        output=output,
+        init_adapter=init_adapter,
+        max_steps=max_steps,
+        resume=resume or None,
+    )
+    adapter = run_preference(cfg, method)  # type: ignore[arg-type]
+    typer.echo(f"adapter saved to {adapter}")
+
+
 def _as_format(fmt: str) -> TextFormat:
     return "plan" if fmt == "plan" else "nodelist" if fmt == "nodelist" else "auto"
 
