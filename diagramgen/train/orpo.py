@@ -1,4 +1,4 @@
-"""ORPO (TRL, `trl.experimental.orpo`) from the SFT adapter on preference pairs; DPO as an option."""
+"""ORPO (TRL's `trl.experimental.orpo`) from the SFT adapter on preference pairs; or DPO."""
 
 from __future__ import annotations
 
