@@ -13,5 +13,8 @@ check:
 	$(VENV)/bin/ruff check diagramgen tests bench
 	$(VENV)/bin/mypy diagramgen
 
+# Regenerates every table in docs/BENCHMARKS.md (needs data/sft: diagramgen data sft ...).
 bench:
 	$(PY) bench/bench_render.py --write-docs
+	$(PY) bench/bench_generate.py --write-docs
+	$(PY) bench/bench_eval.py --write-docs
