@@ -246,13 +246,37 @@ def data_prefs(
     out: Annotated[Path, typer.Option("--out", help="Folder for train.jsonl and val.jsonl.")],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     per_example: Annotated[int, typer.Option(min=1, max=8, help="Pairs per example.")] = 1,
+    mine_from: Annotated[
+        str | None, typer.Option(help="Also mine pairs from this backend's own wrong samples.")
+    ] = None,
+    mine_limit: Annotated[int, typer.Option(help="Training requests to sample for mining.")] = 200,
 ) -> None:
     """Preference pairs: each correct plan against a realistic mistake, with the reason."""
+    from diagramgen.data import read_jsonl, write_jsonl
     from diagramgen.data.prefs import make_pref_dataset
 
     if not (sft / "train.jsonl").is_file():
         raise fail(f"{sft}: no train.jsonl there (make one with 'diagramgen data sft')", 2)
     train, val = make_pref_dataset(sft, out, seed, per_example)
+    if mine_from:
+        from rich.progress import Progress
+
+        from diagramgen.data.mining import mine_pairs
+        from diagramgen.llm import BackendError, Sampling, load_backend
+
+        try:
+            backend = load_backend(mine_from)
+        except BackendError as exc:
+            raise fail(str(exc), 2) from None
+        rows = read_jsonl(sft / "train.jsonl")[:mine_limit]
+        with Progress(transient=True) as progress:
+            task = progress.add_task("sampling the model", total=len(rows))
+            mined = mine_pairs(
+                rows, backend, Sampling(n=4, seed=seed), seed, lambda: progress.advance(task)
+            )
+        pairs = read_jsonl(out / "train.jsonl") + mined
+        train = write_jsonl(out / "train.jsonl", pairs)
+        typer.echo(f"mined {len(mined)} pairs from {backend.name}'s wrong samples")
     typer.echo(f"wrote {train} training and {val} validation pairs to {out}")
 
 

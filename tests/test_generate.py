@@ -108,3 +108,25 @@ def test_request_checks() -> None:
         generate("", backend=load_backend("openai:http://127.0.0.1:9"))
     with pytest.raises(BackendError, match="cannot reach"):
         generate("a net", backend=load_backend("openai:http://127.0.0.1:9"))
+
+
+def test_pairs_are_mined_from_wrong_model_samples(server_url: str) -> None:
+    from diagramgen.data.example import net_structure
+    from diagramgen.data.mining import mine_pairs
+
+    answer = "nn horizontal palette=blue\ninput 4\ndense 6\ndense 10\noutput 1\nend\n"
+    right = {
+        "request": "a net",
+        "answer": answer,
+        "kind": "nn",
+        "structure": net_structure(
+            "nn", [("input", 4), ("dense", 6), ("dense", 10), ("output", 1)]
+        ),
+    }
+    wrong = dict(right, structure=net_structure("nn", [("input", 4), ("dense", 7), ("output", 1)]))
+    backend = load_backend(f"openai:{server_url}")
+    pairs = mine_pairs([right], backend, Sampling(n=4))
+    assert len(pairs) == 1 and "does not parse" in pairs[0]["reason"]  # only the broken sample
+    pairs = mine_pairs([wrong], backend, Sampling(n=2))
+    assert len(pairs) == 1 and "wrong structure" in pairs[0]["reason"]
+    assert pairs[0]["chosen"] == answer and pairs[0]["rejected"] != answer
