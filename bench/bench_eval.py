@@ -37,7 +37,7 @@ def row(name: str, s: dict, latency: str | None = None) -> str:
         else "-"
     )
     exact = f"nn {pct(s.get('exact_nn'))}, cnn {pct(s.get('exact_cnn'))}"
-    flows = f"{pct(s.get('flow_counts_match'))} / {pct(s.get('flow_labels_from_request'))}"
+    flows = f"{pct(s.get('flow_terms_recall'))} / {pct(s.get('flow_labels_from_request'))} / {pct(s.get('flow_counts_match'))}"
     return (
         f"| {name} | {pct(s.get('parse_rate'))} | {exact} | {flows} | {pct(s.get('clean'))} "
         f"| {s.get('readability', 0):.2f} | {lat} | {s.get('tokens_per_answer', 0):g} |"
@@ -53,7 +53,7 @@ def main() -> None:
     bench = run_eval(SEED_DATA / "seed_benchmark_200.jsonl", True, None)
     ours_name = next(k for k in bench if not k.startswith("seed system"))
     lines = [
-        "| system | parse rate (samples) | exact structure | flows: node+edge counts / labels from request | no overlap & on canvas | readability | median latency / diagram | tokens / answer |",
+        "| system | parse rate (samples) | exact structure | flows: things named in the request that are labels / labels taken from the request / node+edge counts as intended | no overlap & on canvas | readability | median latency / diagram | tokens / answer |",
         "|---|---|---|---|---|---|---|---|",
         "| **200 seed benchmark requests** | | | | | | | |",
         row(

@@ -24,6 +24,34 @@ from diagramgen.llm import Backend, Sampling
 from diagramgen.metrics import readability
 from diagramgen.nodelist import node_list_to_diagram
 
+# The things the seed's flowchart requests name (read off its 900 requests): a faithful flow
+# has a node labelled with each one the request mentions.
+SEED_FLOW_TERMS = sorted(
+    {
+        "png file", "jpg file", "picture", "figure", "image", "data store", "data storage", "database",
+        "db", "sentence", "text", "string", "tokens", "python code", "python file", "code file",
+        "function", "table", "pandas dataframe", "experiment result", "line chart", "chart",
+        "histogram", "graph", "language model", "llm", "cnn model", "deep learning model",
+        "machine learning model", "ai model", "neural network", "nn", "pca", "feature engineering",
+        "pre-processing", "pytorch tensor", "tensorflow tensor", "tensors", "tensor", "buffers",
+        "buffer", "numeric values", "matrices", "matrix", "numpy array",
+    },
+    key=len,
+    reverse=True,
+)  # fmt: skip
+
+
+def mentioned_terms(request: str) -> list[str]:
+    """The seed vocabulary terms a request mentions, longest match first, each span once."""
+    text = f" {normalize_label(request)} "
+    found = []
+    for term in SEED_FLOW_TERMS:
+        key = f" {normalize_label(term)} "
+        if key in text:
+            found.append(normalize_label(term))
+            text = text.replace(key, " | ")
+    return found
+
 
 @dataclass
 class RowResult:
@@ -33,6 +61,7 @@ class RowResult:
     exact: bool | None  # None: not measurable (the seed's CNN blocks carry no sizes)
     counts_match: bool  # flows: node and edge counts as wanted
     labels_from_request: float  # flows: share of labels found in the request
+    terms_recall: float  # seed flows: share of the things the request names that are labels
     readability: float
     clean: bool
     seconds: float
@@ -62,6 +91,7 @@ class Report:
         if flows:
             out["flow_counts_match"] = sum(r.counts_match for r in flows) / len(flows)
             out["flow_labels_from_request"] = statistics.mean(r.labels_from_request for r in flows)
+            out["flow_terms_recall"] = statistics.mean(r.terms_recall for r in flows)
         answered = [r for r in self.rows if r.valid]
         if answered:
             out["readability"] = statistics.mean(r.readability for r in answered)
@@ -104,10 +134,14 @@ def judge(
         exact = False  # the seed's flowcharts have no labels to match exactly
     else:
         exact = compare_structures(pred, gold).exact
+    terms = mentioned_terms(request) if gold["kind"] == "flow" else []
+    have = {normalize_label(label) for label in labels}
+    recall = sum(t in have for t in terms) / len(terms) if terms else 1.0
     return {
         "exact": exact,
         "counts_match": counts,
         "labels_from_request": from_request,
+        "terms_recall": recall,
         "readability": r.score,
         "clean": r.clean,
     }
