@@ -28,7 +28,8 @@ from diagramgen.nodelist import node_list_to_diagram
 # has a node labelled with each one the request mentions.
 SEED_FLOW_TERMS = sorted(
     {
-        "png file", "jpg file", "picture", "figure", "image", "data store", "data storage", "database",
+        "png file", "jpg file", "picture", "figure", "image", "data store", "data storage",
+        "database",
         "db", "sentence", "text", "string", "tokens", "python code", "python file", "code file",
         "function", "table", "pandas dataframe", "experiment result", "line chart", "chart",
         "histogram", "graph", "language model", "llm", "cnn model", "deep learning model",
