@@ -1,0 +1,162 @@
+"""The ratings store: users, diagrams and their 0-5 ratings in SQLite (WAL, safe for several
+writers), with a schema version and forward-only migrations.
+
+Plain values in and out; the ranking stage reads ratings and latents from here.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MIGRATIONS = [
+    # 1: the first schema
+    """
+    CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+    CREATE TABLE diagrams (
+        id INTEGER PRIMARY KEY,
+        request TEXT NOT NULL,
+        text TEXT NOT NULL,
+        image_path TEXT,
+        latent BLOB,
+        created REAL NOT NULL
+    );
+    CREATE TABLE ratings (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        diagram_id INTEGER NOT NULL REFERENCES diagrams(id),
+        score REAL NOT NULL CHECK (score >= 0 AND score <= 5),
+        created REAL NOT NULL
+    );
+    CREATE INDEX ratings_by_user ON ratings(user_id, diagram_id);
+    """,
+]
+
+
+def default_path() -> Path:
+    """$DIAGRAMGEN_DB, else diagramgen.sqlite3 in the user's data directory."""
+    if env := os.environ.get("DIAGRAMGEN_DB"):
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "diagramgen" / "diagramgen.sqlite3"
+
+
+@dataclass(frozen=True)
+class Rating:
+    diagram_id: int
+    score: float
+    latent: np.ndarray | None
+
+
+class Store:
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path else default_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            self._migrate(db)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA busy_timeout=30000")
+            db.execute("PRAGMA foreign_keys=ON")
+            yield db
+        finally:
+            db.close()
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> None:
+        db.execute("BEGIN IMMEDIATE")  # one migrator at a time
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in script.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        with self._connect() as db:
+            return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+    def user_id(self, name: str) -> int:
+        name = name.strip()
+        if not name or len(name) > 64:
+            raise ValueError("a user name is 1 to 64 characters")
+        with self._connect() as db:
+            db.execute("INSERT OR IGNORE INTO users(name) VALUES (?)", (name,))
+            return int(db.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()[0])
+
+    def add_diagram(
+        self,
+        request: str,
+        text: str,
+        image_path: str | None = None,
+        latent: np.ndarray | None = None,
+    ) -> int:
+        blob = None if latent is None else np.asarray(latent, dtype=np.float32).tobytes()
+        with self._connect() as db:
+            cur = db.execute(
+                "INSERT INTO diagrams(request, text, image_path, latent, created) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (request, text, image_path, blob, time.time()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def diagram_by_image(self, image_path: str) -> int | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT id FROM diagrams WHERE image_path = ?", (image_path,)
+            ).fetchone()
+            return int(row[0]) if row else None
+
+    def rate(self, user: str, diagram_id: int, score: float) -> None:
+        if not 0 <= score <= 5:
+            raise ValueError(f"a rating is between 0 and 5, got {score}")
+        uid = self.user_id(user)
+        with self._connect() as db:
+            if db.execute("SELECT 1 FROM diagrams WHERE id = ?", (diagram_id,)).fetchone() is None:
+                raise KeyError(f"no diagram {diagram_id}")
+            db.execute(
+                "INSERT INTO ratings(user_id, diagram_id, score, created) VALUES (?, ?, ?, ?)",
+                (uid, diagram_id, float(score), time.time()),
+            )
+
+    def ratings(self, user: str) -> list[Rating]:
+        """This user's latest rating of each diagram they rated."""
+        with self._connect() as db:
+            rows = db.execute(
+                """
+                SELECT r.diagram_id, r.score, d.latent FROM ratings r
+                JOIN users u ON u.id = r.user_id JOIN diagrams d ON d.id = r.diagram_id
+                WHERE u.name = ? AND r.id = (
+                    SELECT MAX(id) FROM ratings
+                    WHERE user_id = r.user_id AND diagram_id = r.diagram_id)
+                ORDER BY r.diagram_id
+                """,
+                (user.strip(),),
+            ).fetchall()
+        return [
+            Rating(
+                int(d), float(s), None if blob is None else np.frombuffer(blob, dtype=np.float32)
+            )
+            for d, s, blob in rows
+        ]
+
+    def count_ratings(self) -> int:
+        with self._connect() as db:
+            return int(db.execute("SELECT COUNT(*) FROM ratings").fetchone()[0])

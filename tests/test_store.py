@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from diagramgen.store import MIGRATIONS, Store
+
+
+def test_schema_is_versioned_and_reopens(tmp_path: Path) -> None:
+    store = Store(tmp_path / "r.sqlite3")
+    assert store.schema_version == len(MIGRATIONS)
+    again = Store(tmp_path / "r.sqlite3")  # migrating twice changes nothing
+    assert again.schema_version == len(MIGRATIONS)
+    mode = sqlite3.connect(tmp_path / "r.sqlite3").execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_ratings_round_trip_with_latents_and_latest_wins(tmp_path: Path) -> None:
+    store = Store(tmp_path / "r.sqlite3")
+    d = store.add_diagram("a net", "nn\ninput 2\nend\n", "x.png", np.arange(4, dtype=np.float32))
+    store.rate("ana", d, 2)
+    store.rate("ana", d, 4.5)
+    store.rate("bo", d, 1)
+    (rating,) = store.ratings("ana")
+    assert (
+        rating.score == 4.5 and rating.latent is not None and rating.latent.tolist() == [0, 1, 2, 3]
+    )
+    assert [r.score for r in store.ratings("bo")] == [1]  # users never see each other's ratings
+    assert store.ratings("nobody") == []
+    with pytest.raises(ValueError, match="between 0 and 5"):
+        store.rate("ana", d, 6)
+    with pytest.raises(KeyError):
+        store.rate("ana", 999, 3)
+
+
+def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite3"
+    store = Store(path)
+    ids = [store.add_diagram("r", "t") for _ in range(5)]
+
+    def writer(n: int) -> None:
+        own = Store(path)  # each writer its own connection, as separate processes would
+        for i in range(20):
+            own.rate(f"user{n % 4}", ids[i % 5], (i % 6))
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.count_ratings() == 8 * 20
