@@ -300,6 +300,79 @@ def data_card(
         typer.echo(f"wrote {out}")
 
 
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Ratings database (default $DIAGRAMGEN_DB or the data dir)."),
+]
+
+
+def _diagram_for_image(store: object, image: Path) -> int:
+    """The stored diagram drawn in `image`, registered on first sight (its .txt beside it)."""
+    from diagramgen.store import Store
+
+    assert isinstance(store, Store)
+    key = str(image.resolve())
+    found = store.diagram_by_image(key)
+    if found is not None:
+        return found
+    text_file = image.with_suffix(".txt")
+    text = text_file.read_text(encoding="utf-8") if text_file.is_file() else ""
+    return store.add_diagram("", text, key)
+
+
+@app.command()
+def rate(
+    diagram: Annotated[str, typer.Argument(help="A diagram id, or a PNG/SVG file of one.")],
+    score: Annotated[float, typer.Argument(help="0 (bad) to 5 (great).")],
+    user: Annotated[str, typer.Option(help="Whose rating this is.")],
+    db: DbOption = None,
+) -> None:
+    """Rate a diagram 0-5 for one user; the user's next rankings learn from it."""
+    from diagramgen.store import Store
+
+    store = Store(db)
+    image = Path(diagram)
+    try:
+        diagram_id = int(diagram) if diagram.isdigit() else None
+        if diagram_id is None:
+            if not image.is_file():
+                raise fail(f"{diagram}: neither a diagram id nor an image file", 2)
+            diagram_id = _diagram_for_image(store, image)
+        store.rate(user, diagram_id, score)
+    except (ValueError, KeyError) as exc:
+        raise fail(str(exc).strip("'\""), 2) from None
+    typer.echo(f"{user} rated diagram {diagram_id}: {score:g}/5")
+
+
+ratings_app = typer.Typer(help="Manage ratings.", no_args_is_help=True)
+app.add_typer(ratings_app, name="ratings")
+
+
+@ratings_app.command("import")
+def ratings_import(
+    folder: Annotated[
+        Path, typer.Argument(help="A folder with 0/ 1/ ... 5/ subfolders of images.")
+    ],
+    user: Annotated[str, typer.Option(help="Whose ratings these are.")],
+    db: DbOption = None,
+) -> None:
+    """Import ratings laid out like the seed's knn_user_score/0..5/ folders."""
+    from diagramgen.store import Store
+
+    if not folder.is_dir():
+        raise fail(f"{folder}: no such folder", 2)
+    store = Store(db)
+    count = 0
+    for score in range(6):
+        for image in sorted((folder / str(score)).glob("*")):
+            if image.suffix.lower() in (".png", ".svg", ".jpg", ".jpeg"):
+                store.rate(user, _diagram_for_image(store, image), score)
+                count += 1
+    if count == 0:
+        raise fail(f"{folder}: no images in 0/ .. 5/ subfolders", 2)
+    typer.echo(f"imported {count} ratings for {user}")
+
+
 train_app = typer.Typer(help="Fine-tune the model and train the scorers.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
 

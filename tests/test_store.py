@@ -53,3 +53,30 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert store.count_ratings() == 8 * 20
+
+
+def test_rate_and_import_commands(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from diagramgen.cli import app
+
+    runner = CliRunner()
+    db = str(tmp_path / "r.sqlite3")
+    image = tmp_path / "candidate-1.png"
+    image.write_bytes(b"\x89PNG")
+    (tmp_path / "candidate-1.txt").write_text("nn\ninput 2\nend\n")
+    result = runner.invoke(app, ["rate", str(image), "4", "--user", "ana", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert Store(db).ratings("ana")[0].score == 4
+    for score in (1, 5):
+        (tmp_path / "seed" / str(score)).mkdir(parents=True)
+        (tmp_path / "seed" / str(score) / f"d{score}.png").write_bytes(b"\x89PNG")
+    result = runner.invoke(
+        app, ["ratings", "import", str(tmp_path / "seed"), "--user", "bo", "--db", db]
+    )
+    assert result.exit_code == 0 and "imported 2 ratings" in result.stdout
+    assert sorted(r.score for r in Store(db).ratings("bo")) == [1, 5]
+    bad = runner.invoke(app, ["rate", "nope.png", "3", "--user", "ana", "--db", db])
+    assert bad.exit_code == 2 and "neither a diagram id" in bad.stderr
+    bad = runner.invoke(app, ["rate", str(image), "7", "--user", "ana", "--db", db])
+    assert bad.exit_code == 2 and "between 0 and 5" in bad.stderr
