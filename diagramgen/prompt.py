@@ -25,18 +25,27 @@ FEW_SHOT = [
 ]
 
 # The seed project's own prompt (its README, section 4-1), for models trained on node lists.
-NODE_LIST_SYSTEM = (
-    "Represent the diagram as a list of nodes on a 1000x600 canvas, one per line: "
-    "[node No., x, y, shape (rectangle | round rectangle | circle), width, height, "
-    "connection line shape (solid arrow | solid line | dashed line), background color (R,G,B), "
-    "line color (R,G,B), [node No.s this node points to]]."
-)
+NODE_LIST_PROMPT = """Represent below as a Python list.
+
+{request} in the following format.
+
+At this time, each node is represented in the format of Python list "[node No.,
+X position (px), Y position (px), shape (rectangle, round rectangle or circle),
+width (px), height (px), connection line shape (solid arrow, solid line or dashed line),
+background color, connection line color, list of node No. s of other nodes pointed to by the connection line]".
+
+At this time, the color is represented in the format of tuple (R, G, B), between 0 and 255, and
+X position range is 0-1000 and Y position range is 0-600.
+
+It is important to draw a representation of high readability."""
 
 
 def messages(request: str, few_shot: bool = False, node_list: bool = False) -> list[dict[str, str]]:
     """Chat messages for one request (system, optional worked examples, user)."""
-    out = [{"role": "system", "content": NODE_LIST_SYSTEM if node_list else SYSTEM}]
-    if few_shot and not node_list:
+    if node_list:
+        return [{"role": "user", "content": NODE_LIST_PROMPT.format(request=request.rstrip("."))}]
+    out = [{"role": "system", "content": SYSTEM}]
+    if few_shot:
         for question, answer in FEW_SHOT:
             out += [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
     out.append({"role": "user", "content": request})
