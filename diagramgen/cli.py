@@ -101,6 +101,11 @@ def generate(
     top_p: Annotated[float, typer.Option("--top-p")] = 0.95,
     max_new_tokens: Annotated[int, typer.Option(help="Hard cap per answer.")] = 320,
     seed: Annotated[int, typer.Option(help="Sampling seed (same seed, same candidates).")] = 0,
+    weight: Annotated[
+        float,
+        typer.Option(min=0, max=1, help="Weight of readability vs your taste in the final score."),
+    ] = 0.5,
+    db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Request in, ranked diagrams out (SVG + PNG for every candidate)."""
@@ -112,7 +117,6 @@ def generate(
 
     if mode not in ("plan", "nodelist"):
         raise fail(f"--mode must be plan or nodelist, not {mode!r}", 2)
-    del user  # personal ranking arrives with the ratings store; readability ranks until then
     try:
         sampling = Sampling(count, temperature, top_p, max_new_tokens, seed)
     except ValueError as exc:
@@ -126,7 +130,14 @@ def generate(
             kind: Mode = "plan" if mode == "plan" else "nodelist"
             chosen = load_backend(backend, str(adapter) if adapter else None, model, kind)
             loaded = time.perf_counter() - started
-            result = run(request, count, recommend, chosen, out, sampling, notify)
+            store = None
+            if user is not None:
+                from diagramgen.store import Store
+
+                store = Store(db)
+            result = run(
+                request, count, recommend, chosen, out, sampling, notify, user, store, weight
+            )
     except (RequestError, BackendError) as exc:
         raise fail(str(exc), 2) from None
     result.seconds["load"] = round(result.seconds["load"] + loaded, 3)
@@ -315,9 +326,15 @@ def _diagram_for_image(store: object, image: Path) -> int:
     found = store.diagram_by_image(key)
     if found is not None:
         return found
+    from diagramgen.scoring import image_latent
+
     text_file = image.with_suffix(".txt")
     text = text_file.read_text(encoding="utf-8") if text_file.is_file() else ""
-    return store.add_diagram("", text, key)
+    try:
+        latent = image_latent(image)
+    except (OSError, ValueError):
+        latent = None  # not an image we can read: the rating is kept, without a latent
+    return store.add_diagram("", text, key, latent)
 
 
 @app.command()
@@ -438,6 +455,53 @@ def train_orpo(
     )
     adapter = run_preference(cfg, method)  # type: ignore[arg-type]
     typer.echo(f"adapter saved to {adapter}")
+
+
+def _image_set(sft: Path, count: int, seed: int) -> object:
+    from rich.progress import Progress
+
+    from diagramgen.scoring.train import build_images
+
+    if not (sft / "train.jsonl").is_file():
+        raise fail(f"{sft}: no train.jsonl (make the dataset with 'diagramgen data sft')", 2)
+    with Progress(transient=True) as progress:
+        task = progress.add_task("rendering training images", total=count)
+        return build_images(sft, default_seed_data(), count, seed, lambda: progress.advance(task))
+
+
+@train_app.command("readability")
+def train_readability_command(
+    sft: Annotated[Path, typer.Option(help="SFT dataset whose answers are drawn.")] = Path(
+        "data/sft"
+    ),
+    images: Annotated[int, typer.Option(help="Diagrams to render.")] = 3000,
+    folds: Annotated[int, typer.Option(help="k of the k-fold ensemble.")] = 5,
+    epochs: Annotated[int, typer.Option()] = 12,
+    seed: Annotated[int, typer.Option()] = 0,
+) -> None:
+    """Readability CNN: k-fold ensemble on clean-to-cluttered images labelled by the metric."""
+    from diagramgen.scoring.train import train_readability
+
+    data = _image_set(sft, images, seed)
+    metrics = train_readability(data, folds, epochs, seed)  # type: ignore[arg-type]
+    typer.echo(json.dumps({"readability_cnn": metrics}, indent=1))
+
+
+@train_app.command("autoencoder")
+def train_autoencoder_command(
+    sft: Annotated[Path, typer.Option(help="SFT dataset whose answers are drawn.")] = Path(
+        "data/sft"
+    ),
+    images: Annotated[int, typer.Option(help="Diagrams to render.")] = 3000,
+    epochs: Annotated[int, typer.Option()] = 15,
+    seed: Annotated[int, typer.Option()] = 0,
+) -> None:
+    """Convolutional auto-encoder whose latents feed the per-user k-NN."""
+    from diagramgen.scoring.train import train_autoencoder
+
+    data = _image_set(sft, images, seed)
+    metrics = train_autoencoder(data, epochs, seed)  # type: ignore[arg-type]
+    typer.echo(json.dumps({"autoencoder": metrics}, indent=1))
 
 
 def _as_format(fmt: str) -> TextFormat:

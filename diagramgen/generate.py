@@ -131,6 +131,24 @@ def rank_candidates(candidates: list[Candidate], recommend: int) -> list[Candida
     return ordered
 
 
+def add_user_scores(
+    candidates: list[Candidate], user: str, store: Any, weight: float = 0.5
+) -> None:
+    """Predicted score for this user (k-NN over their rated diagrams' latents) and the final
+    score w * readability + (1 - w) * user; untouched when the user has rated nothing yet."""
+    if not candidates:
+        return
+    import numpy as np
+
+    from diagramgen.scoring import encode, final_score, thumbnail, user_scores
+
+    latents = encode(np.stack([thumbnail(c.diagram) for c in candidates]))
+    for c, score in zip(candidates, user_scores(latents, user, store), strict=True):
+        readable = c.scores["readability"] or 0.0
+        c.scores["user"] = None if score is None else round(score, 3)
+        c.scores["final"] = round(final_score(readable, score, weight), 3)
+
+
 def write_outputs(result: GenerationResult, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for c in result.candidates:
@@ -153,6 +171,9 @@ def generate(
     out: Path | None = None,
     sampling: Sampling | None = None,
     notify: Callable[[str], None] | None = None,
+    user: str | None = None,
+    store: Any = None,
+    weight: float = 0.5,
 ) -> GenerationResult:
     """The whole pipeline for one request (Python API of `diagramgen generate`)."""
     notify = notify or (lambda _: None)
@@ -168,6 +189,8 @@ def generate(
     candidates, dropped = sample_candidates(backend, request, sampling, notify)
     generated = time.perf_counter()
     notify("drawing and ranking")
+    if user is not None:
+        add_user_scores(candidates, user, store, weight)
     result = GenerationResult(request, rank_candidates(candidates, recommend), dropped)
     if out is not None:
         write_outputs(result, out)
