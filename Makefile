@@ -18,3 +18,4 @@ bench:
 	$(PY) bench/bench_render.py --write-docs
 	$(PY) bench/bench_generate.py --write-docs
 	$(PY) bench/bench_eval.py --write-docs
+	$(PY) bench/bench_personalization.py --write-docs
