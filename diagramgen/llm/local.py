@@ -102,11 +102,22 @@ def _merge_adapter(model: Any, adapter: Path) -> Any:
 
 
 def _quantize(model: Any) -> Any:
-    """int8 dynamic quantisation of the linear layers: decoding on a CPU is bound by reading
-    the weights, and int8 reads a quarter of fp32 (measured ~2.5x faster per token)."""
+    """int8 dynamic quantisation of the transformer's linear layers, per output channel.
+
+    Decoding on a CPU is bound by reading the weights, and int8 reads a quarter of fp32.
+    Per-tensor scales (the default) wrecked the fine-tuned model's answers, and so did
+    quantising the output head; per-channel scales on the blocks keep them (checked on the
+    validation split, docs/MODEL_CARD.md)."""
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    blocks = {
+        name: per_channel_dynamic_qconfig
+        for name, module in model.named_modules()
+        if isinstance(module, torch.nn.Linear) and "lm_head" not in name
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        return quantize_dynamic(model, blocks, dtype=torch.qint8)
 
 
 def embedded_backend(
