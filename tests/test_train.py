@@ -87,7 +87,7 @@ def test_sft_then_orpo_learn_and_the_adapter_generates(tiny_model: Path, tmp_pat
     assert all(loss == loss for loss in orpo_losses)
     assert (orpo_adapter / "adapter_config.json").is_file()
 
-    backend = TransformersBackend(tiny_model, adapter=orpo_adapter, quantize=False)
+    backend = TransformersBackend(tiny_model, adapter=orpo_adapter, half=False)
     answers = backend.generate(
         ["a net with 2 inputs and 1 output"], Sampling(n=3, max_new_tokens=24)
     )

@@ -59,20 +59,18 @@ def load_backend(
     model: str | None = None,
     mode: Mode = "plan",
     constrained: bool = True,
-    quantize: bool | None = None,
+    half: bool = True,
 ) -> Backend:
     """Backend from a spec: 'embedded', 'hf:/path/to/model' or 'openai:http://host:port'."""
     if spec == "embedded":
         from diagramgen.llm.local import embedded_backend
 
-        return embedded_backend(
-            adapter=adapter, mode=mode, constrained=constrained, quantize=quantize
-        )
+        return embedded_backend(adapter=adapter, mode=mode, constrained=constrained, half=half)
     if spec.startswith("hf:"):
         from diagramgen.llm.local import TransformersBackend
 
         return TransformersBackend(
-            spec[3:], adapter=adapter, mode=mode, constrained=constrained, quantize=quantize
+            spec[3:], adapter=adapter, mode=mode, constrained=constrained, half=half
         )
     if spec.startswith("openai:"):
         from diagramgen.llm.openai import OpenAIBackend
