@@ -120,6 +120,7 @@ def judge(
             "exact": False,
             "counts_match": False,
             "labels_from_request": 0.0,
+            "terms_recall": 0.0,
             "readability": 0.0,
             "clean": False,
         }

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from diagramgen.embedded import count_tokens
+from diagramgen.evaluate import evaluate_seed_outputs, mentioned_terms, seed_net_structure
+from diagramgen.nodelist import node_list_to_diagram
+
+
+def test_seed_outputs_are_scored_by_the_same_code(seed_benchmark: list[dict]) -> None:
+    summary = evaluate_seed_outputs(seed_benchmark, count_tokens).summary()
+    assert summary["requests"] == 200
+    assert summary["parse_rate"] == 199 / 200  # one recorded answer is garbage
+    assert summary["clean"] < 0.1 and summary["readability"] < 2
+    assert summary["tokens_per_answer"] > 1000  # the seed's answers ran to the token limit
+    assert summary["flow_labels_from_request"] == 0.0  # its boxes carry no text
+
+
+def test_seed_dense_nets_read_back_as_rows() -> None:
+    text = "\n".join(
+        f"[{i}, {100 + 50 * (i % 3)}, {120 * (1 + i // 3)}, 'circle', 40, 40, 'solid arrow', (1, 2, 3), (0, 0, 0), []]"
+        for i in range(6)
+    )
+    layers = seed_net_structure(node_list_to_diagram(text)[0], "nn")["layers"]
+    assert [(layer["type"], layer["size"]) for layer in layers] == [("input", 3), ("output", 3)]
+
+
+def test_request_terms() -> None:
+    assert mentioned_terms("inputs png file and outputs data storage with NN") == [
+        "data storage",
+        "png file",
+        "nn",
+    ]
