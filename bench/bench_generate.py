@@ -44,7 +44,7 @@ def warm(runs: int) -> tuple[str, list[str]]:
             tokens.append(sum(count_tokens(texts)))
             answers += [c.text for c in result.candidates]
     rows = [
-        f"- Model: `{backend.name}` (int8 dynamic quantisation on CPU), loaded in {load_s:.1f} s.",
+        f"- Model: `{backend.name}` (bf16 weights, grammar-constrained), loaded in {load_s:.1f} s.",
         f"- Warm `generate` with count 5: median **{statistics.median(times):.2f} s**, "
         f"max {max(times):.2f} s over {len(times)} runs ({len(REQUESTS)} requests x {runs}).",
         f"- Decoding throughput: {sum(tokens) / sum(times):.0f} tokens/s summed over the batch of 5.",
