@@ -1,7 +1,9 @@
 """The comparison table with the seed system: `diagramgen eval` on the 200 seed benchmark
-requests (with --compare-seed) and on the validation split.
+requests (with --compare-seed) and on the validation split, on this machine's CPU; plus, when
+given, the same evaluation run on a GPU machine (`diagramgen eval ... --json` saved there).
 
     .venv/bin/python bench/bench_eval.py [--write-docs] [--val data/sft/val.jsonl] [--val-limit 100]
+        [--gpu-seed bench/results/gpu_seed.json --gpu-val bench/results/gpu_val.json --gpu-name H100]
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from pathlib import Path
 
 from common import SEED_DATA, machine, write_section
 
+from diagramgen.data import read_jsonl
+from diagramgen.embedded import count_tokens
+from diagramgen.evaluate import evaluate_seed_outputs
 
-def run_eval(path: Path, compare_seed: bool, limit: int | None) -> dict:
+
+def run_eval(path: Path, limit: int | None, every: int = 1) -> dict:
     exe = Path(sys.executable).parent / "diagramgen"
-    args = [str(exe), "eval", str(path), "--json"]
-    if compare_seed:
-        args.append("--compare-seed")
+    args = [str(exe), "eval", str(path), "--json", "--every", str(every)]
     if limit:
         args += ["--limit", str(limit)]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
@@ -40,18 +44,36 @@ def row(name: str, s: dict, latency: str | None = None) -> str:
     flows = f"{pct(s.get('flow_terms_recall'))} / {pct(s.get('flow_labels_from_request'))} / {pct(s.get('flow_counts_match'))}"
     return (
         f"| {name} | {pct(s.get('parse_rate'))} | {exact} | {flows} | {pct(s.get('clean'))} "
-        f"| {s.get('readability', 0):.2f} | {lat} | {s.get('tokens_per_answer', 0):g} |"
+        f"| {s.get('readability', 0):.2f} | {lat} | {s.get('tokens_per_answer', 0):.0f} |"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--val", type=Path, default=Path("data/sft/val.jsonl"))
-    parser.add_argument("--val-limit", type=int, default=100)
+    parser.add_argument("--val-limit", type=int, default=50)
+    parser.add_argument(
+        "--every", type=int, default=4, help="on the CPU, every Nth seed request (4: 50 of 200)"
+    )
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--gpu-seed", type=Path, help="eval JSON of the seed requests on a GPU")
+    parser.add_argument("--gpu-val", type=Path, help="eval JSON of the validation rows on a GPU")
+    parser.add_argument("--gpu-name", default="GPU")
     args = parser.parse_args()
-    bench = run_eval(SEED_DATA / "seed_benchmark_200.jsonl", True, None)
-    ours_name = next(k for k in bench if not k.startswith("seed system"))
+    gpu_seed = json.loads(args.gpu_seed.read_text()) if args.gpu_seed else None
+    gpu_val = json.loads(args.gpu_val.read_text()) if args.gpu_val else None
+    seed_rows = read_jsonl(SEED_DATA / "seed_benchmark_200.jsonl")
+    bench = {
+        "seed system (recorded answers)": evaluate_seed_outputs(seed_rows, count_tokens).summary()
+    }
+    cpu = run_eval(SEED_DATA / "seed_benchmark_200.jsonl", None, args.every)
+    ours_name = next(iter(cpu))
+    bench[ours_name] = cpu[ours_name]
+    sample = (
+        "all 200"
+        if args.every == 1
+        else f"every {args.every}th request ({len(seed_rows[:: args.every])} of 200)"
+    )
     lines = [
         "| system | parse rate (samples) | exact structure | flows: things named in the request that are labels / labels taken from the request / node+edge counts as intended | no overlap & on canvas | readability | median latency / diagram | tokens / answer |",
         "|---|---|---|---|---|---|---|---|",
@@ -62,21 +84,27 @@ def main() -> None:
             "> 3 min",
         ),
         row(
-            f"diagramgen `{ours_name}`, CPU ({machine()}), 5 candidates, top-ranked judged",
+            f"diagramgen `{ours_name}`, CPU ({machine()}), {sample}, 5 candidates, top-ranked judged",
             bench[ours_name],
         ),
     ]
+    if gpu_seed:
+        name = next(iter(gpu_seed))
+        lines.append(row(f"diagramgen `{name}`, {args.gpu_name}, all 200", gpu_seed[name]))
     if args.val.is_file():
-        val = run_eval(args.val, False, args.val_limit)
+        val = run_eval(args.val, args.val_limit)
         name = next(iter(val))
         lines += [
             f"| **validation split (first {args.val_limit})** | | | | | | | |",
-            row(f"diagramgen `{name}`", val[name]),
+            row(f"diagramgen `{name}`, CPU", val[name]),
         ]
+    if gpu_val:
+        name = next(iter(gpu_val))
+        lines.append(row(f"diagramgen `{name}`, {args.gpu_name}", gpu_val[name]))
     body = (
         "\n".join(lines)
         + "\n\nRaw reports:\n\n```json\n"
-        + json.dumps({"seed benchmark": bench}, indent=1)
+        + json.dumps({"seed benchmark": bench, "seed benchmark, GPU": gpu_seed}, indent=1)
         + "\n```"
     )
     print(body)

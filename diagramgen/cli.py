@@ -163,6 +163,9 @@ def eval_command(
         bool, typer.Option(help="Also score the rows' seed_system_output with the same code.")
     ] = False,
     limit: Annotated[int | None, typer.Option(help="Only the first N rows.")] = None,
+    every: Annotated[
+        int, typer.Option(min=1, help="Only every Nth row (a smaller sample that keeps the mix).")
+    ] = 1,
     backend: Annotated[str, typer.Option(help="embedded, hf:PATH or openai:URL.")] = "embedded",
     adapter: Annotated[Path | None, typer.Option(help="A LoRA adapter folder to use.")] = None,
     count: Annotated[int, typer.Option(help="Candidates per request.")] = 5,
@@ -181,7 +184,7 @@ def eval_command(
 
     if not requests.is_file():
         raise fail(f"{requests}: no such file", 2)
-    rows = read_jsonl(requests)[:limit]
+    rows = read_jsonl(requests)[::every][:limit]
     try:
         model = load_backend(backend, str(adapter) if adapter else None)
     except BackendError as exc:
@@ -261,6 +264,9 @@ def data_prefs(
         str | None, typer.Option(help="Also mine pairs from this backend's own wrong samples.")
     ] = None,
     mine_limit: Annotated[int, typer.Option(help="Training requests to sample for mining.")] = 200,
+    adapter: Annotated[
+        Path | None, typer.Option(help="The LoRA adapter of the model to mine from.")
+    ] = None,
 ) -> None:
     """Preference pairs: each correct plan against a realistic mistake, with the reason."""
     from diagramgen.data import read_jsonl, write_jsonl
@@ -276,7 +282,7 @@ def data_prefs(
         from diagramgen.llm import BackendError, Sampling, load_backend
 
         try:
-            backend = load_backend(mine_from)
+            backend = load_backend(mine_from, adapter=str(adapter) if adapter else None)
         except BackendError as exc:
             raise fail(str(exc), 2) from None
         rows = read_jsonl(sft / "train.jsonl")[:mine_limit]
@@ -502,6 +508,29 @@ def train_autoencoder_command(
     data = _image_set(sft, images, seed)
     metrics = train_autoencoder(data, epochs, seed)  # type: ignore[arg-type]
     typer.echo(json.dumps({"autoencoder": metrics}, indent=1))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    backend: Annotated[str, typer.Option(help="embedded, hf:PATH or openai:URL.")] = "embedded",
+    count: Annotated[int, typer.Option(min=1, max=16, help="Candidates per request.")] = 5,
+    recommend: Annotated[int, typer.Option(min=1, max=16, help="How many to recommend.")] = 3,
+    db: DbOption = None,
+) -> None:
+    """The web app: generate, compare, rate, edit and download diagrams in a browser."""
+    try:
+        import uvicorn
+
+        from diagramgen.web import WebSettings, create_app
+    except ImportError:
+        raise fail("the web app needs its extra: pip install 'diagramgen[web]'", 2) from None
+    if recommend > count:
+        raise fail("--recommend cannot be larger than --count", 2)
+    settings = WebSettings(db=db, backend=backend, count=count, recommend=recommend)
+    typer.echo(f"diagramgen web app on http://{host}:{port}")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 def _as_format(fmt: str) -> TextFormat:

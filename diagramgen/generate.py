@@ -15,6 +15,7 @@ from typing import Any
 
 from diagramgen.diagram import Diagram
 from diagramgen.errors import DiagramTextError
+from diagramgen.fidelity import request_fidelity
 from diagramgen.llm import Backend, Sampling, cut_at_end, load_backend
 from diagramgen.metrics import readability
 from diagramgen.render import save
@@ -35,6 +36,7 @@ class Candidate:
     scores: dict[str, float | None]
     rank: int = 0
     recommended: bool = False
+    fidelity: float = 1.0  # agreement with the request (diagramgen.fidelity); ranks first
     png: Path | None = None
     svg: Path | None = None
 
@@ -76,12 +78,15 @@ def check_request(request: str) -> str:
     return request
 
 
-def _candidate(raw: str) -> Candidate:
+def _candidate(raw: str, request: str) -> Candidate:
     """Raises DiagramTextError when the text cannot become a clean diagram."""
     text = cut_at_end(raw)
     diagram, _ = parse_diagram_text(text)  # a node list keeps the lines it could read
     score = readability(diagram).score
-    return Candidate(text, diagram, {"readability": score, "user": None, "final": score})
+    fidelity = request_fidelity(request, text, diagram.structure())
+    return Candidate(
+        text, diagram, {"readability": score, "user": None, "final": score}, fidelity=fidelity
+    )
 
 
 Notify = Callable[[str], None]
@@ -111,7 +116,7 @@ def sample_candidates(
                 continue
             seen.add(text)
             try:
-                kept.append(_candidate(raw))
+                kept.append(_candidate(raw, request))
             except DiagramTextError as exc:
                 dropped.append({"text": text, "reason": str(exc)})
         wanted = sampling.n - len(kept)
@@ -121,10 +126,16 @@ def sample_candidates(
 
 
 def rank_candidates(candidates: list[Candidate], recommend: int) -> list[Candidate]:
-    """Best final score first; ties broken by readability, then by the text (deterministic)."""
+    """The candidates most faithful to the request first; among those, best final score
+    first; ties broken by readability, then by the text (deterministic)."""
     ordered = sorted(
         candidates,
-        key=lambda c: (-(c.scores["final"] or 0.0), -(c.scores["readability"] or 0.0), c.text),
+        key=lambda c: (
+            -round(c.fidelity, 2),
+            -(c.scores["final"] or 0.0),
+            -(c.scores["readability"] or 0.0),
+            c.text,
+        ),
     )
     for i, c in enumerate(ordered, start=1):
         c.rank, c.recommended = i, i <= recommend

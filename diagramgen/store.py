@@ -37,6 +37,11 @@ MIGRATIONS = [
     );
     CREATE INDEX ratings_by_user ON ratings(user_id, diagram_id);
     """,
+    # 2: diagrams made for a user (the web app shows each user only their own)
+    """
+    ALTER TABLE diagrams ADD COLUMN owner_id INTEGER REFERENCES users(id);
+    CREATE INDEX diagrams_by_owner ON diagrams(owner_id, created);
+    """,
 ]
 
 
@@ -46,6 +51,15 @@ def default_path() -> Path:
         return Path(env)
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "diagramgen" / "diagramgen.sqlite3"
+
+
+@dataclass(frozen=True)
+class StoredDiagram:
+    id: int
+    request: str
+    text: str
+    owner: str | None
+    created: float
 
 
 @dataclass(frozen=True)
@@ -107,15 +121,40 @@ class Store:
         text: str,
         image_path: str | None = None,
         latent: np.ndarray | None = None,
+        owner: str | None = None,
     ) -> int:
         blob = None if latent is None else np.asarray(latent, dtype=np.float32).tobytes()
+        owner_id = self.user_id(owner) if owner is not None else None
         with self._connect() as db:
             cur = db.execute(
-                "INSERT INTO diagrams(request, text, image_path, latent, created) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (request, text, image_path, blob, time.time()),
+                "INSERT INTO diagrams(request, text, image_path, latent, created, owner_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (request, text, image_path, blob, time.time(), owner_id),
             )
             return int(cur.lastrowid or 0)
+
+    def set_image(self, diagram_id: int, image_path: str) -> None:
+        with self._connect() as db:
+            db.execute("UPDATE diagrams SET image_path = ? WHERE id = ?", (image_path, diagram_id))
+
+    _SELECT = (
+        "SELECT d.id, d.request, d.text, u.name, d.created FROM diagrams d "
+        "LEFT JOIN users u ON u.id = d.owner_id"
+    )
+
+    def diagram(self, diagram_id: int) -> StoredDiagram | None:
+        with self._connect() as db:
+            row = db.execute(f"{self._SELECT} WHERE d.id = ?", (diagram_id,)).fetchone()
+        return StoredDiagram(*row) if row else None
+
+    def owned_diagrams(self, owner: str, limit: int = 200) -> list[StoredDiagram]:
+        """The diagrams made for this user, newest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                f"{self._SELECT} WHERE u.name = ? ORDER BY d.created DESC, d.id DESC LIMIT ?",
+                (owner.strip(), limit),
+            ).fetchall()
+        return [StoredDiagram(*row) for row in rows]
 
     def diagram_by_image(self, image_path: str) -> int | None:
         with self._connect() as db:

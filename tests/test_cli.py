@@ -97,3 +97,9 @@ def test_data_commands_make_a_dataset_pairs_and_a_card(tmp_path: Path, monkeypat
         app, ["data", "prefs", "--sft", str(tmp_path / "nope"), "--out", str(prefs)]
     )
     assert missing.exit_code == 2 and "no train.jsonl" in missing.stderr
+
+
+def test_serve_refuses_more_recommendations_than_candidates() -> None:
+    result = runner.invoke(app, ["serve", "--count", "2", "--recommend", "3"])
+    assert result.exit_code == 2
+    assert "--recommend cannot be larger than --count" in result.output

@@ -86,6 +86,31 @@ def _conv_text(rng: random.Random, op: Op, natural: bool) -> str:
     return f"{'a ' if not natural and rng.random() < 0.3 else ''}{kernel}{noun}{filters}"
 
 
+def _same_convs(a: Op, b: Op) -> bool:
+    """Two plain convs with one kernel: a request may say "2 3x3 conv layers"."""
+    return all(
+        op.layer.type == "conv" and not op.layer.filters and not op.says_output for op in (a, b)
+    ) and (a.layer.kernel == b.layer.kernel)
+
+
+def _layer_texts(rng: random.Random, ops: list[Op], natural: bool) -> list[str]:
+    texts: list[str] = []
+    i = 0
+    while i < len(ops):
+        op = ops[i]
+        if i + 1 < len(ops) and _same_convs(op, ops[i + 1]) and rng.random() < 0.4:
+            assert op.layer.kernel is not None
+            noun = rng.choice(["conv layers", "convolutional layers"])
+            texts.append(f"{number(rng, 2)} {_k(rng, op.layer.kernel[0])} {noun}")
+            i += 2
+            continue
+        texts.append(
+            _conv_text(rng, op, natural) if op.layer.type == "conv" else _pool_text(rng, op)
+        )
+        i += 1
+    return texts
+
+
 def _pool_text(rng: random.Random, op: Op) -> str:
     layer = op.layer
     if layer.global_pool:
@@ -163,10 +188,7 @@ def sample_cnn(rng: random.Random) -> Example:
         widths, out = _dense(rng)
         natural = rng.random() < 0.5
         source = "cnn/natural" if natural else "cnn/seed"
-        layer_texts = [
-            _conv_text(rng, op, natural) if op.layer.type == "conv" else _pool_text(rng, op)
-            for op in ops
-        ]
+        layer_texts = _layer_texts(rng, ops, natural)
         if natural and rng.random() < 0.15:
             extras.append(Layer("flatten"))
             layer_texts.append("flatten")

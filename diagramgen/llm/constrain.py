@@ -16,6 +16,7 @@ import llguidance.hf
 import llguidance.torch
 import torch
 
+from diagramgen.llm import BackendError
 from diagramgen.llm.grammar import plan_grammar
 
 _LAST_ID = re.compile(r"(?:^|\n| )([a-z]) ->\s?$")
@@ -30,7 +31,16 @@ def _compiled(tokenizer: Any) -> tuple[Any, str, dict[str, list[int]]]:
         if len(text) == 1 and "a" <= text <= "z":
             letters.setdefault(text, []).append(token_id)
     grammar = llguidance.LLMatcher.grammar_from_lark(plan_grammar())
-    return llguidance.hf.from_tokenizer(tokenizer), grammar, letters
+    ll_tokenizer = llguidance.hf.from_tokenizer(tokenizer)
+    probe = "nn horizontal"
+    if ll_tokenizer.decode_str(tokenizer.encode(probe, add_special_tokens=False)) != probe:
+        # seen with transformers 5.17's GGUF tokenizer: byte-level pieces ('nnĠhorizontal')
+        # reach the grammar undecoded, and every answer stops after its first word
+        raise BackendError(
+            "the grammar engine cannot read this tokenizer's pieces; "
+            "use transformers >= 5.20 (pip install 'transformers>=5.20,<6')"
+        )
+    return ll_tokenizer, grammar, letters
 
 
 def _clear(bitmask: torch.Tensor, row: int, token_ids: list[int]) -> None:
@@ -73,9 +83,10 @@ class GrammarLogitsProcessor:
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
         if input_ids.shape[1] > self.prompt_length:
-            for row in range(len(self.matchers)):
-                self.advance(row, int(input_ids[row, -1]))
+            for row, token_id in enumerate(input_ids[:, -1].tolist()):  # one device sync
+                self.advance(row, token_id)
         for row in range(len(self.matchers)):
             self.fill(row)
-        llguidance.torch.apply_token_bitmask_inplace(scores, self.bitmask)
+        mask = self.bitmask.to(scores.device, non_blocking=True)  # built on the CPU
+        llguidance.torch.apply_token_bitmask_inplace(scores, mask)
         return scores

@@ -1,0 +1,173 @@
+"""The web app, served for real (uvicorn on a free port) and driven over HTTP and in headless
+Chromium (Debian's, through Playwright; .ci/run installs it)."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+uvicorn = pytest.importorskip("uvicorn")
+
+from diagramgen.text import parse_diagram_text  # noqa: E402
+from diagramgen.web import WebSettings, create_app  # noqa: E402
+from diagramgen.web.app import COOKIE  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+PLAN = (
+    "nn horizontal palette=blue shape=circle\nlayer input 3\nlayer hidden 4\nlayer output 2\nend\n"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    tmp = tmp_path_factory.mktemp("web")
+    app = create_app(WebSettings(db=tmp / "db.sqlite3", count=2, recommend=1))
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", service=app.state.service)
+    srv.should_exit = True
+    thread.join(10)
+
+
+def _user() -> tuple[str, str]:
+    token = secrets.token_hex(16)
+    return token, f"web-{token}"
+
+
+def _diagram_for(server: Any, user: str) -> int:
+    diagram, _ = parse_diagram_text(PLAN)
+    return int(server.service.keep(user, "a small net", PLAN, diagram))
+
+
+def _call(
+    server: Any, path: str, token: str, form: dict[str, str] | None = None
+) -> tuple[int, str]:
+    data = urllib.parse.urlencode(form).encode() if form is not None else None
+    req = urllib.request.Request(server.url + path, data=data)
+    req.add_header("Cookie", f"{COOKIE}={token}")
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def test_twenty_simultaneous_ratings_are_all_stored(server: Any) -> None:
+    token, user = _user()
+    diagram_id = _diagram_for(server, user)
+    before = server.service.store.count_ratings()
+    with ThreadPoolExecutor(20) as pool:
+        codes = list(
+            pool.map(
+                lambda i: _call(
+                    server, f"/diagrams/{diagram_id}/rate", token, {"score": str(i % 6)}
+                )[0],
+                range(20),
+            )
+        )
+    assert codes == [200] * 20
+    assert server.service.store.count_ratings() - before == 20
+
+
+def test_one_user_never_sees_or_rates_anothers_diagram(server: Any) -> None:
+    owner_token, owner = _user()
+    other_token, _ = _user()
+    diagram_id = _diagram_for(server, owner)
+    assert _call(server, f"/diagrams/{diagram_id}.svg", owner_token)[0] == 200
+    assert _call(server, f"/diagrams/{diagram_id}.svg", other_token)[0] == 404
+    assert _call(server, f"/diagrams/{diagram_id}/rate", other_token, {"score": "5"})[0] == 404
+    assert _call(server, f"/diagrams/{diagram_id}/edit", other_token)[0] == 404
+    assert server.service.store.ratings(owner) == []
+    status, page = _call(server, "/history", other_token)
+    assert status == 200 and "a small net" not in page
+
+
+def test_bad_requests_get_a_message_not_a_job(server: Any) -> None:
+    token, _ = _user()
+    status, body = _call(server, "/generate", token, {"request": "x" * 5000})
+    assert status == 200 and "the limit is" in body and "hx-get" not in body
+    status, body = _call(server, "/generate", token, {"request": "   "})
+    assert "empty" in body
+    status, _ = _call(server, "/diagrams/1/rate", token, {"score": "9"})
+    assert status == 404  # not this user's diagram: no hint that it exists
+    status, _ = _call(server, "/diagrams/..%2F..%2Fetc%2Fpasswd.svg", token)
+    assert status in (404, 422)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    if not CHROMIUM.is_file():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield b
+        b.close()
+
+
+def _page_for(browser: Any, server: Any, token: str) -> Any:
+    context = browser.new_context()
+    context.add_cookies([{"name": COOKIE, "value": token, "url": server.url}])
+    return context.new_page()
+
+
+def test_invalid_edit_shows_the_parser_message_and_keeps_the_text(
+    browser: Any, server: Any
+) -> None:
+    token, user = _user()
+    _diagram_for(server, user)
+    page = _page_for(browser, server, token)
+    page.goto(server.url + "/")
+    page.click("button.edit")
+    broken = "nn horizontal\nlayer input four\nend\n"
+    page.fill("textarea[name=text]", broken)
+    page.click("text=Re-render")
+    error = page.wait_for_selector(".parse-error", timeout=10_000)
+    assert "line 2" in error.inner_text()
+    assert page.input_value("textarea[name=text]") == broken
+    page.fill("textarea[name=text]", PLAN.replace("hidden 4", "hidden 7"))
+    page.click("text=Re-render")
+    page.wait_for_selector("text=edited from", timeout=10_000)
+    page.context.close()
+
+
+def test_generate_rate_and_reload_keeps_the_rating(browser: Any, server: Any) -> None:
+    token, user = _user()
+    page = _page_for(browser, server, token)
+    page.goto(server.url + "/")
+    page.fill("#request", "a neural net with 3 inputs, a hidden layer of 5, 2 outputs")
+    page.click("#go")
+    page.wait_for_selector(".stage", timeout=10_000)  # progress, not a frozen page
+    page.wait_for_selector(".card img", timeout=240_000)
+    first = page.locator(".card").first
+    diagram_id = int(first.get_attribute("data-diagram"))
+    first.locator("button[aria-label='rate 4 of 5']").click()
+    page.wait_for_selector(f"#rating-{diagram_id} .rated", timeout=10_000)
+    page.reload()
+    rated = page.locator(f"#rating-{diagram_id} .rated")
+    assert rated.inner_text() == "your rating: 4/5"
+    assert [r.score for r in server.service.store.ratings(user)] == [4.0]
+    page.context.close()
