@@ -41,6 +41,8 @@ def row(name: str, s: dict, latency: str | None = None) -> str:
         else "-"
     )
     exact = f"nn {pct(s.get('exact_nn'))}, cnn {pct(s.get('exact_cnn'))}"
+    if "exact_flow" in s:
+        exact += f", flow {pct(s['exact_flow'])}"
     flows = f"{pct(s.get('flow_terms_recall'))} / {pct(s.get('flow_labels_from_request'))} / {pct(s.get('flow_counts_match'))}"
     return (
         f"| {name} | {pct(s.get('parse_rate'))} | {exact} | {flows} | {pct(s.get('clean'))} "

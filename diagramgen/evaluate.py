@@ -81,7 +81,7 @@ class Report:
         total = sum(r.samples for r in self.rows)
         out["parse_rate"] = sum(r.valid for r in self.rows) / total if total else 0.0
         out["answered"] = sum(r.valid > 0 for r in self.rows) / max(1, len(self.rows))
-        for kind in ("nn", "cnn"):
+        for kind in ("nn", "cnn", "flow"):
             rows = [r for r in by(kind) if r.exact is not None]
             if rows:
                 out[f"exact_{kind}"] = sum(bool(r.exact) for r in rows) / len(rows)
@@ -117,7 +117,7 @@ def judge(
 ) -> dict[str, Any]:
     if diagram is None:
         return {
-            "exact": False,
+            "exact": None if gold["kind"] == "flow" and not labelled else False,
             "counts_match": False,
             "labels_from_request": 0.0,
             "terms_recall": 0.0,
@@ -133,7 +133,7 @@ def judge(
     )
     counts = len(pred["nodes"]) == len(gold["nodes"]) and len(pred["edges"]) == len(gold["edges"])
     if gold["kind"] == "flow" and not labelled:
-        exact = False  # the seed's flowcharts have no labels to match exactly
+        exact = None  # the seed's flowcharts have no labels to match exactly
     else:
         exact = compare_structures(pred, gold).exact
     terms = mentioned_terms(request) if gold["kind"] == "flow" else []

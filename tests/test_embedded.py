@@ -21,3 +21,15 @@ def test_embedded_model_writes_n_parseable_plans(tmp_path) -> None:
         "RAG flow: question -> embedding -> vector DB -> LLM -> answer", 3, 2, backend, tmp_path
     )
     assert result.candidates and (tmp_path / "candidate-1.png").is_file()
+
+
+def test_the_merged_model_is_cached_and_answers_the_same(tmp_path, monkeypatch) -> None:
+    """The first load merges the shipped adapter and caches the result; the next reads it."""
+    base = base_model_dir()  # the converted base model stays in the usual cache
+    monkeypatch.setattr("diagramgen.embedded.base_model_dir", lambda: base)
+    monkeypatch.setenv("DIAGRAMGEN_CACHE", str(tmp_path))
+    request = ["CNN: 32x32 input, 3x3 conv, 2x2 pool, dense 256, 1 output"]
+    first = load_backend("embedded").generate(request, Sampling(n=2, seed=1))[0]
+    assert len(list((tmp_path / "merged").glob("*/model.safetensors"))) == 1
+    again = load_backend("embedded").generate(request, Sampling(n=2, seed=1))[0]
+    assert again == first
