@@ -37,6 +37,7 @@ class Candidate:
     rank: int = 0
     recommended: bool = False
     fidelity: float = 1.0  # agreement with the request (diagramgen.fidelity); ranks first
+    latent: Any = None  # auto-encoder latent, once add_user_scores has computed it
     png: Path | None = None
     svg: Path | None = None
 
@@ -154,7 +155,8 @@ def add_user_scores(
     from diagramgen.scoring import encode, final_score, thumbnail, user_scores
 
     latents = encode(np.stack([thumbnail(c.diagram) for c in candidates]))
-    for c, score in zip(candidates, user_scores(latents, user, store), strict=True):
+    for i, (c, score) in enumerate(zip(candidates, user_scores(latents, user, store), strict=True)):
+        c.latent = None if latents is None else latents[i]
         readable = c.scores["readability"] or 0.0
         c.scores["user"] = None if score is None else round(score, 3)
         c.scores["final"] = round(final_score(readable, score, weight), 3)

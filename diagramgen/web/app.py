@@ -89,15 +89,19 @@ class DiagramService:
     def file(self, diagram_id: int, suffix: str) -> Path:
         return self.files / f"{int(diagram_id)}.{suffix}"
 
-    def keep(self, owner: str, request: str, text: str, diagram: Diagram) -> int:
-        """Store a drawn diagram for its owner (with its latent for the k-NN) and its files."""
+    def keep(
+        self, owner: str, request: str, text: str, diagram: Diagram, latent: Any = None
+    ) -> int:
+        """Store a drawn diagram for its owner (with its latent for the k-NN) and its files;
+        the latent is computed here unless the ranking already did."""
         import numpy as np
 
         from diagramgen.render import save
         from diagramgen.scoring import encode, thumbnail
 
-        latents = encode(np.stack([thumbnail(diagram)]))
-        latent = None if latents is None else latents[0]
+        if latent is None:
+            latents = encode(np.stack([thumbnail(diagram)]))
+            latent = None if latents is None else latents[0]
         diagram_id = self.store.add_diagram(request, text, None, latent, owner=owner)
         save(diagram, self.file(diagram_id, "svg"))
         png = save(diagram, self.file(diagram_id, "png"))
@@ -126,7 +130,7 @@ class DiagramService:
         job.stage = "saving the diagrams"
         ids = []
         for c in result.candidates:
-            diagram_id = self.keep(job.owner, job.request, c.text, c.diagram)
+            diagram_id = self.keep(job.owner, job.request, c.text, c.diagram, c.latent)
             self.scores[diagram_id] = {
                 "rank": c.rank,
                 "recommended": c.recommended,
