@@ -3,6 +3,7 @@ requests (with --compare-seed) and on the validation split, on this machine's CP
 given, the same evaluation run on a GPU machine (`diagramgen eval ... --json` saved there).
 
     .venv/bin/python bench/bench_eval.py [--write-docs] [--val data/sft/val.jsonl] [--val-limit 100]
+        [--every 4 | --cpu-seed runs/eval_seed200.json]
         [--gpu-seed bench/results/gpu_seed.json --gpu-val bench/results/gpu_val.json --gpu-name H100]
 """
 
@@ -55,9 +56,14 @@ def main() -> None:
     parser.add_argument("--val", type=Path, default=Path("data/sft/val.jsonl"))
     parser.add_argument("--val-limit", type=int, default=50)
     parser.add_argument(
-        "--every", type=int, default=4, help="on the CPU, every Nth seed request (4: 50 of 200)"
+        "--every", type=int, default=1, help="on the CPU, every Nth seed request (4: 50 of 200)"
     )
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument(
+        "--cpu-seed",
+        type=Path,
+        help="reuse this machine's saved `diagramgen eval ... --json` of the seed requests",
+    )
     parser.add_argument("--gpu-seed", type=Path, help="eval JSON of the seed requests on a GPU")
     parser.add_argument("--gpu-val", type=Path, help="eval JSON of the validation rows on a GPU")
     parser.add_argument("--gpu-name", default="GPU")
@@ -68,9 +74,15 @@ def main() -> None:
     bench = {
         "seed system (recorded answers)": evaluate_seed_outputs(seed_rows, count_tokens).summary()
     }
-    cpu = run_eval(SEED_DATA / "seed_benchmark_200.jsonl", None, args.every)
+    if args.cpu_seed:
+        cpu = json.loads(args.cpu_seed.read_text())
+    else:
+        cpu = run_eval(SEED_DATA / "seed_benchmark_200.jsonl", None, args.every)
+    cpu = {k: v for k, v in cpu.items() if not k.startswith("seed system")}
     ours_name = next(iter(cpu))
     bench[ours_name] = cpu[ours_name]
+    if args.cpu_seed:
+        args.every = len(seed_rows) // bench[ours_name]["requests"]
     sample = (
         "all 200"
         if args.every == 1

@@ -1,8 +1,9 @@
 """Personalisation: a simulated user who likes one style rates 20 diagrams; on 30 new requests,
 how often is the top recommendation in that style — with the k-NN user score vs without?
 
-Candidates are the correct plan of each request drawn in 5 styles (one of them the preferred
-one), standing in for the model's sampled variety. Also: scoring cost per candidate.
+Three simulated users, each liking a different style. Candidates are the correct plan of each
+request drawn in 5 styles (one of them the preferred one), standing in for the model's sampled
+variety. Also: scoring cost per candidate.
 
     .venv/bin/python bench/bench_personalization.py [--write-docs]
 """
@@ -25,47 +26,74 @@ from diagramgen.generate import Candidate, add_user_scores, rank_candidates
 from diagramgen.layout import layout_plan
 from diagramgen.metrics import readability
 from diagramgen.plan import Plan, Style, parse_plan, plan_to_text
-from diagramgen.scoring import encode, thumbnail
+from diagramgen.scoring import encode, encoder_id, thumbnail
+from diagramgen.scoring.train import random_style
 from diagramgen.store import Store
-from diagramgen.style import PALETTES
 
-LIKED = Style(Orientation.VERTICAL, "dark", Shape.CIRCLE)
+USERS = {  # what each simulated user likes
+    "vertical, dark palette, circles": Style(Orientation.VERTICAL, "dark", Shape.CIRCLE),
+    "horizontal, warm palette, rectangles": Style(Orientation.HORIZONTAL, "warm", Shape.RECTANGLE),
+    "vertical, green palette, rounded boxes": Style(
+        Orientation.VERTICAL, "green", Shape.ROUND_RECTANGLE
+    ),
+}
 
 
-def liked_features(style: Style) -> int:
-    return (
-        (style.orientation == LIKED.orientation)
-        + (style.palette == LIKED.palette)
-        + (style.shape == LIKED.shape)
+def user_rating(style: Style, liked: Style) -> float:
+    """5 for the liked style, 1 for none of it, 1 + 4/3 per matching feature in between."""
+    matches = (
+        (style.orientation == liked.orientation)
+        + (style.palette == liked.palette)
+        + (style.shape == liked.shape)
     )
-
-
-def user_rating(style: Style) -> float:
-    return 1.0 + 4.0 * liked_features(style) / 3  # 5 for the liked style, 1 for none of it
-
-
-def random_style(rng: random.Random) -> Style:
-    return Style(rng.choice(list(Orientation)), rng.choice(list(PALETTES)), rng.choice(list(Shape)))
+    return 1.0 + 4.0 * matches / 3
 
 
 def restyled(plan: Plan, style: Style) -> Plan:
     return replace(plan, style=style)
 
 
-def candidates_for(plan: Plan, rng: random.Random) -> list[Candidate]:
-    styles = [LIKED] + [random_style(rng) for _ in range(4)]
+def candidates_for(plan: Plan, liked: Style, rng: random.Random) -> list[Candidate]:
+    styles = [liked] + [random_style(rng) for _ in range(4)]
     rng.shuffle(styles)
     out = []
     for style in styles:
-        p = restyled(plan, style)
-        diagram = layout_plan(p)
+        diagram = layout_plan(restyled(plan, style))
         score = readability(diagram).score
-        out.append(
-            Candidate(
-                plan_to_text(p), diagram, {"readability": score, "user": None, "final": score}
-            )
-        )
+        text = plan_to_text(restyled(plan, style))
+        out.append(Candidate(text, diagram, {"readability": score, "user": None, "final": score}))
     return out
+
+
+def header(text: str) -> str:
+    return text.split("\n", 1)[0]
+
+
+def simulate(
+    liked: Style, plans: list[Plan], rng: random.Random, store: Store, user: str
+) -> tuple[int, int, list[float]]:
+    """The user rates 20 diagrams (about 30 % in their style); then 30 new requests are ranked
+    with and without their ratings. Returns (hits without, hits with, seconds per candidate)."""
+    for plan in plans[:20]:
+        style = liked if rng.random() < 0.3 else random_style(rng)
+        diagram = layout_plan(restyled(plan, style))
+        latent = encode(thumbnail(diagram)[None])
+        assert latent is not None, "no shipped auto-encoder: run 'diagramgen train autoencoder'"
+        made = store.add_diagram(
+            "bench", plan_to_text(plan), None, latent[0], latent_model=encoder_id()
+        )
+        store.rate(user, made, user_rating(style, liked))
+    hits_with, hits_without, costs = 0, 0, []
+    for plan in plans[20:50]:
+        wanted = header(plan_to_text(restyled(plan, liked)))
+        plain = rank_candidates(candidates_for(plan, liked, random.Random(rng.random())), 1)
+        hits_without += header(plain[0].text) == wanted
+        personal = candidates_for(plan, liked, random.Random(rng.random()))
+        started = time.perf_counter()
+        add_user_scores(personal, user, store)
+        costs.append((time.perf_counter() - started) / len(personal))
+        hits_with += header(rank_candidates(personal, 1)[0].text) == wanted
+    return hits_without, hits_with, costs
 
 
 def main() -> None:
@@ -73,44 +101,36 @@ def main() -> None:
     parser.add_argument("--val", type=Path, default=Path("data/sft/val.jsonl"))
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
-    rng = random.Random(0)
     plans = [parse_plan(r["answer"]) for r in read_jsonl(args.val)]
-    rng.shuffle(plans)
+    lines, total_with, total_without, costs = [], 0, 0, []
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "ratings.sqlite3")
-        for plan in plans[:20]:  # the user rates 20 diagrams
-            style = LIKED if rng.random() < 0.3 else random_style(rng)
-            diagram = layout_plan(restyled(plan, style))
-            latent = encode(thumbnail(diagram)[None])
-            assert latent is not None, "no shipped auto-encoder: run 'diagramgen train autoencoder'"
-            store.rate(
-                "sim",
-                store.add_diagram("bench", plan_to_text(plan), None, latent[0]),
-                user_rating(style),
+        for n, (name, liked) in enumerate(USERS.items()):
+            rng = random.Random(n)
+            shuffled = plans[:]
+            rng.shuffle(shuffled)
+            without, with_, cost = simulate(liked, shuffled, rng, store, f"user{n}")
+            total_with, total_without, costs = (
+                total_with + with_,
+                total_without + without,
+                costs + cost,
             )
-        hits_with, hits_without, costs = 0, 0, []
-        for plan in plans[20:50]:
-            plain = rank_candidates(candidates_for(plan, random.Random(rng.random())), 1)
-            hits_without += (
-                plain[0].text.split("\n", 1)[0]
-                == plan_to_text(restyled(plan, LIKED)).split("\n", 1)[0]
+            lines.append(
+                f"| {name} | {without}/30 ({100 * without / 30:.0f}%) | **{with_}/30 ({100 * with_ / 30:.0f}%)** |"
             )
-            personal = candidates_for(plan, random.Random(rng.random()))
-            started = time.perf_counter()
-            add_user_scores(personal, "sim", store)
-            costs.append((time.perf_counter() - started) / len(personal))
-            top = rank_candidates(personal, 1)[0]
-            hits_with += (
-                top.text.split("\n", 1)[0] == plan_to_text(restyled(plan, LIKED)).split("\n", 1)[0]
-            )
+    runs = 30 * len(USERS)
+    lines.append(
+        f"| all | {total_without}/{runs} ({100 * total_without / runs:.0f}%) "
+        f"| **{total_with}/{runs} ({100 * total_with / runs:.0f}%)** |"
+    )
     body = (
-        "Simulated user: likes vertical, dark palette, circles (rating 5), 1 + 4/3 per matching "
-        "feature otherwise; rates 20 diagrams. 30 new requests, 5 candidates each (one in the "
-        "liked style).\n\n"
-        "| ranking | top recommendation in the liked style |\n|---|---|\n"
-        f"| readability only (no personalisation) | {hits_without}/30 ({100 * hits_without / 30:.0f}%) |\n"
-        f"| 0.5 readability + 0.5 k-NN user score | **{hits_with}/30 ({100 * hits_with / 30:.0f}%)** |\n\n"
-        f"Scoring cost per candidate (thumbnail + encoder + k-NN, CPU): median "
+        f"{len(USERS)} simulated users, each liking one style (rating 5; 1 + 4/3 per matching "
+        "feature otherwise), rate 20 diagrams each. Then 30 new requests per user, 5 candidates "
+        "each (one in the liked style, four in random styles).\n\n"
+        "| simulated user likes | top recommendation in the liked style: readability only "
+        "| 0.5 readability + 0.5 k-NN user score |\n|---|---|---|\n"
+        + "\n".join(lines)
+        + "\n\nScoring cost per candidate (thumbnail + encoder + k-NN, CPU): median "
         f"{1000 * statistics.median(costs):.1f} ms (target < 30 ms)."
     )
     print(body)

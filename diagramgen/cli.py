@@ -202,7 +202,7 @@ def eval_command(
     if as_json:
         typer.echo(json.dumps(results, indent=1))
         return
-    keys = sorted({k for summary in results.values() for k in summary})
+    keys = sorted({k for summary in results.values() for k in summary if k != "drop_reasons"})
     table = Table("metric", *results)
     for key in keys:
         cells = [summary.get(key) for summary in results.values()]
@@ -211,6 +211,9 @@ def eval_command(
             *["-" if c is None else f"{c:.3f}" if isinstance(c, float) else str(c) for c in cells],
         )
     Console().print(table)
+    for name, summary in results.items():
+        for reason, times in summary.get("drop_reasons", {}).items():
+            typer.echo(f"{name}: {times} samples dropped: {reason}")
 
 
 data_app = typer.Typer(help="Make training datasets.", no_args_is_help=True)
@@ -317,6 +320,54 @@ def data_card(
         typer.echo(f"wrote {out}")
 
 
+def _score_file(path: Path) -> dict[str, object]:
+    """Readability of one file: the exact metric for a diagram text, the CNN for any image."""
+    from diagramgen.scoring import image_readability
+
+    row: dict[str, object] = {"file": str(path)}
+    if path.suffix.lower() in (".png", ".svg", ".jpg", ".jpeg"):
+        row["cnn"] = image_readability(path)
+        return row
+    diagram, _ = parse_diagram_text(path.read_text(encoding="utf-8"))
+    row["metric"] = readability(diagram).as_dict()
+    return row
+
+
+@app.command()
+def score(
+    files: Annotated[list[Path], typer.Argument(help="Diagram images (PNG/SVG) or texts.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file.")] = False,
+) -> None:
+    """Readability 0-5 of diagrams: the CNN for images from anywhere, the metric for texts."""
+    failed = 0
+    for path in files:
+        try:
+            row = _score_file(path)
+        except (OSError, UnicodeDecodeError, ValueError, DiagramTextError) as exc:
+            typer.echo(f"error: {path}: {getattr(exc, 'strerror', None) or exc}", err=True)
+            failed += 1
+            continue
+        if as_json:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        elif "cnn" in row:
+            cnn = row["cnn"]
+            shown = "no readability CNN shipped" if cnn is None else f"{cnn:.2f}/5 (CNN)"
+            typer.echo(f"{path}: {shown}")
+        else:
+            metric = row["metric"]
+            assert isinstance(metric, dict)
+            problems = ", ".join(
+                f"{k.replace('_', ' ')} {v:g}"
+                for k, v in metric.items()
+                if k not in ("score", "min_gap") and v
+            )
+            typer.echo(
+                f"{path}: {metric['score']:.2f}/5 (metric){'; ' + problems if problems else ''}"
+            )
+    if failed:
+        raise typer.Exit(1)
+
+
 DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="Ratings database (default $DIAGRAMGEN_DB or the data dir)."),
@@ -332,7 +383,7 @@ def _diagram_for_image(store: object, image: Path) -> int:
     found = store.diagram_by_image(key)
     if found is not None:
         return found
-    from diagramgen.scoring import image_latent
+    from diagramgen.scoring import encoder_id, image_latent
 
     text_file = image.with_suffix(".txt")
     text = text_file.read_text(encoding="utf-8") if text_file.is_file() else ""
@@ -340,7 +391,9 @@ def _diagram_for_image(store: object, image: Path) -> int:
         latent = image_latent(image)
     except (OSError, ValueError):
         latent = None  # not an image we can read: the rating is kept, without a latent
-    return store.add_diagram("", text, key, latent)
+    return store.add_diagram(
+        "", text, key, latent, latent_model=None if latent is None else encoder_id()
+    )
 
 
 @app.command()
@@ -480,9 +533,9 @@ def train_readability_command(
     sft: Annotated[Path, typer.Option(help="SFT dataset whose answers are drawn.")] = Path(
         "data/sft"
     ),
-    images: Annotated[int, typer.Option(help="Diagrams to render.")] = 3000,
+    images: Annotated[int, typer.Option(help="Diagrams to render.")] = 6000,
     folds: Annotated[int, typer.Option(help="k of the k-fold ensemble.")] = 5,
-    epochs: Annotated[int, typer.Option()] = 12,
+    epochs: Annotated[int, typer.Option()] = 6,
     seed: Annotated[int, typer.Option()] = 0,
 ) -> None:
     """Readability CNN: k-fold ensemble on clean-to-cluttered images labelled by the metric."""

@@ -9,8 +9,10 @@ the seed's (`intended`). Per request the top-ranked candidate is judged:
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +69,12 @@ class RowResult:
     clean: bool
     seconds: float
     tokens: float
+    drop_reasons: list[str] = field(default_factory=list)  # samples that failed, and why
+
+
+def reason_kind(reason: str) -> str:
+    """A drop reason without its line number and values, so that alike ones count together."""
+    return re.sub(r"\d+", "N", re.sub(r"^line \d+: ", "", reason))
 
 
 @dataclass
@@ -102,6 +110,9 @@ class Report:
         if seconds:
             out["latency_median_s"] = statistics.median(seconds)
             out["latency_p95_s"] = seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))]
+        reasons = Counter(reason_kind(r) for row in self.rows for r in row.drop_reasons)
+        if reasons:
+            out["drop_reasons"] = dict(reasons.most_common(5))
         return out
 
 
@@ -176,6 +187,9 @@ def evaluate(
                 valid=len(ranked),
                 seconds=seconds,
                 tokens=tokens,
+                drop_reasons=[
+                    d["reason"] for d in dropped if d["reason"] != "duplicate of another candidate"
+                ],
                 **judge(row["request"], top, gold, labelled),
             )
         )

@@ -3,23 +3,30 @@
 A small model's samples differ mostly in whether they keep every number and step the request
 names; readability cannot tell those apart (all our layouts are clean). This check can, cheaply:
 - nets: the numbers the request names are in the diagram, the numbers the model wrote come from
-  the request (or are the usual 1/2/3 defaults), and there are as many conv and pool layers as
-  the request mentions;
+  the request (or are the usual 1/2/3 defaults), and the conv and pool layers come in the order
+  the request mentions them (the edit distance between the two sequences);
 - flows: the node labels are taken from the request.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from diagramgen.compare import normalize_label
 
 _NUMBER = re.compile(r"\d+")
 _DEFAULTS = {1, 2, 3}  # kernel 3x3, pool 2x2, 1 output: often implied, never a mistake
-_CONV = re.compile(r"\bconv", re.IGNORECASE)
-_POOL = re.compile(r"\bpool", re.IGNORECASE)
-_COUNTED = re.compile(r"\b(\d+|two|three|four)\s+(?:\d+\s*[x*×]\s*\d+\s+)?conv\w*\s+layers\b", re.I)
+# A conv or pool mention, with its count when the request says e.g. "2 3x3 conv layers" (the
+# lookbehinds keep the second 3 of "3 x 3 conv layers" from reading as a count); "convnet" and
+# "convolutional (neural) network" name the whole model, not a layer.
+_MENTION = re.compile(
+    r"(?:(?<![x*×]\s)(?<![x*×])\b(\d+|two|three|four)\s+(?:\d+\s*[x*×]\s*\d+\s+)?"
+    r"(?:(?:max|average|avg)\s+)?)?\b(conv|pool)(?!net)(?![\w-]*\s+(?:neural\s+)?net)\w*"
+    r"(\s+layers\b)?",
+    re.IGNORECASE,
+)
 _WORDS = {"two": 2, "three": 3, "four": 4}
 
 
@@ -27,13 +34,38 @@ def _numbers(text: str) -> set[int]:
     return {int(n) for n in _NUMBER.findall(text)}
 
 
-def _mentioned_convs(request: str) -> int:
-    """Conv layers the request names; '2 3x3 conv layers' counts as two."""
-    extra = 0
-    for match in _COUNTED.finditer(request):
-        word = match.group(1).lower()
-        extra += (int(word) if word.isdigit() else _WORDS[word]) - 1
-    return len(_CONV.findall(request)) + extra
+_WORD = re.compile(r"[a-z]{6,}", re.IGNORECASE)
+_SPELLINGS = ("convolutional", "pooling")
+
+
+def _respelled(word: re.Match[str]) -> str:
+    """A misspelt 'convolutional' or 'pooling' (two edits at most) spelt right."""
+    text = word.group(0)
+    for right in _SPELLINGS:
+        if text[0].lower() == right[0] and _edit_distance(text.lower(), right) <= 2:
+            return right
+    return text
+
+
+def mentioned_layers(request: str) -> list[str]:
+    """The conv and pool layers a request names, in order; '2 3x3 conv layers' is two."""
+    out = []
+    for match in _MENTION.finditer(_WORD.sub(_respelled, request)):
+        count, kind, plural = match.groups()
+        times = 1
+        if count and plural:
+            times = int(count) if count.isdigit() else _WORDS[count.lower()]
+        out += [kind.lower()] * min(times, 16)
+    return out
+
+
+def _edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        diagonal, row[0] = row[0], i
+        for j, y in enumerate(b, start=1):
+            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (x != y))
+    return row[-1]
 
 
 def _net_fidelity(request: str, text: str, structure: dict[str, Any]) -> float:
@@ -43,11 +75,12 @@ def _net_fidelity(request: str, text: str, structure: dict[str, Any]) -> float:
     sizes = {layer["size"] for layer in structure["layers"] if layer["size"] is not None}
     recall = len(wanted & (written | sizes)) / len(wanted) if wanted else 1.0
     precision = len(written & (wanted | _DEFAULTS)) / len(written) if written else 1.0
-    types = [layer["type"] for layer in structure["layers"]]
     off = 0
     if structure["kind"] == "cnn":
-        off = abs(types.count("conv") - _mentioned_convs(request))
-        off += abs(types.count("pool") - len(_POOL.findall(request)))
+        drawn = [
+            t for t in (layer["type"] for layer in structure["layers"]) if t in ("conv", "pool")
+        ]
+        off = _edit_distance(mentioned_layers(request), drawn)
     return recall * precision / (1 + off)
 
 

@@ -6,13 +6,15 @@ Plain values in and out; the ranking stage reads ratings and latents from here.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -42,6 +44,12 @@ MIGRATIONS = [
     ALTER TABLE diagrams ADD COLUMN owner_id INTEGER REFERENCES users(id);
     CREATE INDEX diagrams_by_owner ON diagrams(owner_id, created);
     """,
+    # 3: which encoder made each latent (a retrained encoder makes old latents meaningless), and
+    # the rank and scores a generated diagram got when it was made
+    """
+    ALTER TABLE diagrams ADD COLUMN latent_model TEXT;
+    ALTER TABLE diagrams ADD COLUMN ranking TEXT;
+    """,
 ]
 
 
@@ -54,12 +62,22 @@ def default_path() -> Path:
 
 
 @dataclass(frozen=True)
+class Ranking:
+    """Where a generated diagram stood among its request's candidates."""
+
+    rank: int
+    recommended: bool
+    scores: dict[str, float | None]
+
+
+@dataclass(frozen=True)
 class StoredDiagram:
     id: int
     request: str
     text: str
     owner: str | None
     created: float
+    ranking: Ranking | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,17 @@ class Rating:
     diagram_id: int
     score: float
     latent: np.ndarray | None
+    latent_model: str | None = None  # the encoder that made the latent
+    image_path: str | None = None
+
+
+def _stored(row: tuple[Any, ...]) -> StoredDiagram:
+    diagram_id, request, text, owner, created, ranking = row
+    return StoredDiagram(diagram_id, request, text, owner, created, _ranking(ranking))
+
+
+def _ranking(blob: str | None) -> Ranking | None:
+    return None if blob is None else Ranking(**json.loads(blob))
 
 
 class Store:
@@ -122,30 +151,42 @@ class Store:
         image_path: str | None = None,
         latent: np.ndarray | None = None,
         owner: str | None = None,
+        latent_model: str | None = None,
+        ranking: Ranking | None = None,
     ) -> int:
         blob = None if latent is None else np.asarray(latent, dtype=np.float32).tobytes()
         owner_id = self.user_id(owner) if owner is not None else None
+        made = None if ranking is None else json.dumps(asdict(ranking))
         with self._connect() as db:
             cur = db.execute(
-                "INSERT INTO diagrams(request, text, image_path, latent, created, owner_id) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (request, text, image_path, blob, time.time(), owner_id),
+                "INSERT INTO diagrams(request, text, image_path, latent, created, owner_id, "
+                "latent_model, ranking) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (request, text, image_path, blob, time.time(), owner_id, latent_model, made),
             )
             return int(cur.lastrowid or 0)
+
+    def set_latent(self, diagram_id: int, latent: np.ndarray, latent_model: str) -> None:
+        """Replace a diagram's latent (re-encoded by a newer encoder)."""
+        blob = np.asarray(latent, dtype=np.float32).tobytes()
+        with self._connect() as db:
+            db.execute(
+                "UPDATE diagrams SET latent = ?, latent_model = ? WHERE id = ?",
+                (blob, latent_model, diagram_id),
+            )
 
     def set_image(self, diagram_id: int, image_path: str) -> None:
         with self._connect() as db:
             db.execute("UPDATE diagrams SET image_path = ? WHERE id = ?", (image_path, diagram_id))
 
     _SELECT = (
-        "SELECT d.id, d.request, d.text, u.name, d.created FROM diagrams d "
+        "SELECT d.id, d.request, d.text, u.name, d.created, d.ranking FROM diagrams d "
         "LEFT JOIN users u ON u.id = d.owner_id"
     )
 
     def diagram(self, diagram_id: int) -> StoredDiagram | None:
         with self._connect() as db:
             row = db.execute(f"{self._SELECT} WHERE d.id = ?", (diagram_id,)).fetchone()
-        return StoredDiagram(*row) if row else None
+        return _stored(row) if row else None
 
     def owned_diagrams(self, owner: str, limit: int = 200) -> list[StoredDiagram]:
         """The diagrams made for this user, newest first."""
@@ -154,7 +195,7 @@ class Store:
                 f"{self._SELECT} WHERE u.name = ? ORDER BY d.created DESC, d.id DESC LIMIT ?",
                 (owner.strip(), limit),
             ).fetchall()
-        return [StoredDiagram(*row) for row in rows]
+        return [_stored(row) for row in rows]
 
     def diagram_by_image(self, image_path: str) -> int | None:
         with self._connect() as db:
@@ -180,7 +221,8 @@ class Store:
         with self._connect() as db:
             rows = db.execute(
                 """
-                SELECT r.diagram_id, r.score, d.latent FROM ratings r
+                SELECT r.diagram_id, r.score, d.latent, d.latent_model, d.image_path
+                FROM ratings r
                 JOIN users u ON u.id = r.user_id JOIN diagrams d ON d.id = r.diagram_id
                 WHERE u.name = ? AND r.id = (
                     SELECT MAX(id) FROM ratings
@@ -191,9 +233,13 @@ class Store:
             ).fetchall()
         return [
             Rating(
-                int(d), float(s), None if blob is None else np.frombuffer(blob, dtype=np.float32)
+                int(d),
+                float(s),
+                None if blob is None else np.frombuffer(blob, dtype=np.float32),
+                model,
+                image,
             )
-            for d, s, blob in rows
+            for d, s, blob, model, image in rows
         ]
 
     def count_ratings(self) -> int:

@@ -103,3 +103,20 @@ def test_serve_refuses_more_recommendations_than_candidates() -> None:
     result = runner.invoke(app, ["serve", "--count", "2", "--recommend", "3"])
     assert result.exit_code == 2
     assert "--recommend cannot be larger than --count" in result.output
+
+
+def test_score_rates_texts_by_the_metric_and_images_by_the_cnn(tmp_path: Path) -> None:
+    src = tmp_path / "net.plan"
+    src.write_text(PLAN)
+    image = tmp_path / "net.png"
+    assert runner.invoke(app, ["render", str(src), "-o", str(image)]).exit_code == 0
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not a png")
+    result = runner.invoke(app, ["score", str(src), str(broken), str(image), "--json"])
+    assert result.exit_code == 1  # the broken file fails, the others are still scored
+    assert "broken.png" in result.stderr
+    text_row, image_row = (json.loads(line) for line in result.stdout.splitlines())
+    assert text_row["metric"]["score"] == 5.0 and text_row["metric"]["overlaps"] == 0
+    assert image_row["cnn"] is None or 3.0 < image_row["cnn"] <= 5.0
+    plain = runner.invoke(app, ["score", str(src)])
+    assert plain.exit_code == 0 and "5.00/5 (metric)" in plain.stdout

@@ -23,6 +23,18 @@ def test_embedded_model_writes_n_parseable_plans(tmp_path) -> None:
     assert result.candidates and (tmp_path / "candidate-1.png").is_file()
 
 
+def test_every_sample_keeps_the_conv_and_pool_layers_the_request_names() -> None:
+    request = (
+        "CNN: 96x96 input, 3x3 conv, 2x2 pool, 3x3 conv, 3x3 conv, 2x2 average pool, "
+        "5x5 conv, 2x2 pool, dense 128, 10 outputs"
+    )
+    answers = load_backend("embedded").generate([request], Sampling(n=4, seed=5))[0]
+    wanted = ["conv", "pool", "conv", "conv", "pool", "conv", "pool"]
+    for answer in answers:
+        plan = parse_plan(cut_at_end(answer))
+        assert [layer.type for layer in plan.layers if layer.type in ("conv", "pool")] == wanted
+
+
 def test_the_merged_model_is_cached_and_answers_the_same(tmp_path, monkeypatch) -> None:
     """The first load merges the shipped adapter and caches the result; the next reads it."""
     base = base_model_dir()  # the converted base model stays in the usual cache

@@ -29,3 +29,20 @@ def test_request_terms() -> None:
         "png file",
         "nn",
     ]
+
+
+def test_drop_reasons_are_counted_by_kind() -> None:
+    from diagramgen.evaluate import Report, RowResult
+
+    def row(*reasons: str) -> RowResult:
+        return RowResult("cnn", 5, 5 - len(reasons), True, True, 1.0, 1.0, 5.0, True, 1.0, 90.0,
+                         list(reasons))  # fmt: skip
+
+    report = Report([
+        row("line 16: a 3x3 window does not fit the 1-wide input of this layer"),
+        row("line 9: a 5x5 window does not fit the 2-wide input of this layer", "no end line"),
+    ])  # fmt: skip
+    assert report.summary()["drop_reasons"] == {
+        "a NxN window does not fit the N-wide input of this layer": 2,
+        "no end line": 1,
+    }

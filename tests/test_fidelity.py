@@ -44,3 +44,22 @@ def test_ranking_puts_the_faithful_candidate_first_whatever_the_text_order() -> 
     faithful = Candidate("z" + CNN_RIGHT, diagram, dict(scores), fidelity=1.0)
     unfaithful = Candidate("a" + CNN_RIGHT, diagram, dict(scores), fidelity=0.5)
     assert rank_candidates([unfaithful, faithful], 1)[0] is faithful
+
+
+def test_layer_mentions_are_read_in_order_with_counts() -> None:
+    from diagramgen.fidelity import mentioned_layers
+
+    request = (
+        "NN of 224 x 224 input, a 3 x 3 conv layer, then 2 3x3 convolutional layers and a "
+        "2 x 2 average pooling layer, 3 x 3 conv layers, two conv layers, pooling layer"
+    )
+    assert mentioned_layers(request) == [
+        "conv", "conv", "conv", "pool", "conv", "conv", "conv", "pool"
+    ]  # fmt: skip
+
+
+def test_the_same_layers_in_the_wrong_order_score_less() -> None:
+    request = "CNN of 64x64 input, 3x3 conv, 2x2 pool, conv, conv, 2x2 pool, dense 128, 2 outputs"
+    right = "cnn\ninput 64x64\nconv 3x3\npool 2x2\nconv 3x3\nconv 3x3\npool 2x2\ndense 128\noutput 2\nend\n"
+    swapped = "cnn\ninput 64x64\nconv 3x3\nconv 3x3\npool 2x2\nconv 3x3\npool 2x2\ndense 128\noutput 2\nend\n"
+    assert fidelity(request, right) == 1.0 > fidelity(request, swapped)

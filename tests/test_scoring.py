@@ -3,12 +3,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from diagramgen.diagram import Diagram, Node
 from diagramgen.generate import Candidate, add_user_scores, rank_candidates
 from diagramgen.layout import layout_plan
 from diagramgen.plan import parse_plan
-from diagramgen.scoring import final_score, knn_score, thumbnail, user_scores
+from diagramgen.scoring import encoder_id, final_score, knn_score, thumbnail, user_scores
 from diagramgen.store import Store
 
 
@@ -33,8 +34,11 @@ def test_cold_start_gives_no_invented_numbers(tmp_path: Path) -> None:
 def test_ranking_follows_the_formula(tmp_path: Path) -> None:
     store = Store(tmp_path / "r.sqlite3")
     # Two rated diagrams: the user loves latent (1, 0, ...) and dislikes (-1, 0, ...).
-    store.rate("ana", store.add_diagram("r", "t", "a.png", np.eye(32, dtype=np.float32)[0]), 5)
-    store.rate("ana", store.add_diagram("r", "t", "b.png", -np.eye(32, dtype=np.float32)[0]), 1)
+    for latent, score in ((np.eye(32)[0], 5), (-np.eye(32)[0], 1)):
+        made = store.add_diagram(
+            "r", "t", None, latent.astype(np.float32), latent_model=encoder_id()
+        )
+        store.rate("ana", made, score)
     scores = user_scores(np.stack([np.eye(32)[0], -np.eye(32)[0]]).astype(np.float32), "ana", store)
     assert scores[0] > 4.5 and scores[1] < 1.5
     blank = Diagram(nodes=[Node("a", 100, 100, 50, 50, label="a")])
@@ -65,9 +69,81 @@ def test_user_scores_enter_generation_when_the_user_has_ratings(tmp_path: Path) 
 
     latent = encode(thumbnail(diagram)[None])
     assert latent is not None
-    store.rate("ana", store.add_diagram("r", "t", "a.png", latent[0]), 5)
+    store.rate("ana", store.add_diagram("r", "t", None, latent[0], latent_model=encoder_id()), 5)
     c = Candidate("t", diagram, {"readability": 5.0, "user": None, "final": 5.0})
     add_user_scores([c], "ana", store)
     assert c.scores["user"] is not None and c.scores["final"] == round(
         final_score(5.0, c.scores["user"]), 3
     )
+
+
+def test_latents_of_an_older_encoder_are_re_encoded_or_left_out(tmp_path: Path) -> None:
+    from diagramgen.render import save
+    from diagramgen.scoring import encode, load_scorers
+
+    if load_scorers().encoder is None:
+        return
+    store = Store(tmp_path / "r.sqlite3")
+    diagram = layout_plan(parse_plan("nn vertical palette=dark\ninput 3\ndense 4\noutput 2\nend\n"))
+    png = save(diagram, tmp_path / "liked.png")
+    stale = np.ones(7, dtype=np.float32)  # another encoder's latent, not even the same size
+    with_image = store.add_diagram("r", "t", str(png), stale, latent_model="ae-old")
+    without_image = store.add_diagram("r", "t", None, stale, latent_model="ae-old")
+    store.rate("ana", without_image, 0)
+    assert user_scores(np.zeros((1, 32), dtype=np.float32), "ana", store) == [None]
+    store.rate("ana", with_image, 5)
+    latent = encode(thumbnail(diagram)[None])
+    assert latent is not None
+    assert user_scores(latent, "ana", store) == [pytest.approx(5.0)]
+    (fresh,) = [r for r in store.ratings("ana") if r.diagram_id == with_image]
+    assert fresh.latent_model == encoder_id() and fresh.latent is not None
+    assert fresh.latent.shape == latent[0].shape
+
+
+def test_scorer_training_smoke_run_saves_loadable_models(tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import load_file
+
+    from diagramgen.data import make_sft_dataset
+    from diagramgen.scoring.models import LATENT_DIM, AutoEncoder, ReadabilityCNN
+    from diagramgen.scoring.train import build_images, train_autoencoder, train_readability
+
+    make_sft_dataset(tmp_path / "sft", 60)
+    data = build_images(tmp_path / "sft", None, 48)
+    assert data.images.shape == (48, 3, 64, 64) and data.large.shape == (48, 3, 128, 128)
+    assert data.styles.min() >= 0 and len(set(data.style_names())) > 10  # restyled at random
+    assert data.scores.min() < 4.0 < data.scores.max()  # clean and degraded images
+    out = tmp_path / "weights"
+    metrics = train_readability(data, folds=2, epochs=1, out=out)
+    assert 0 <= metrics["mae"] <= 5 and metrics["held_out"] == 7
+    cnn = ReadabilityCNN()
+    cnn.load_state_dict(load_file(out / "readability-fold1.safetensors"))
+    assert cnn.eval()(torch.from_numpy(data.large[:2])).shape == (2,)
+    ae_metrics = train_autoencoder(data, epochs=1, out=out)
+    assert ae_metrics["test_mse"] < 0.5
+    encoder = AutoEncoder()
+    encoder.load_state_dict(load_file(out / "autoencoder.safetensors"))  # no training-only heads
+    assert encoder.eval().encode(torch.from_numpy(data.images[:3])).shape == (3, LATENT_DIM)
+
+
+def test_shipped_cnn_tells_a_clean_diagram_from_a_cluttered_one(tmp_path: Path) -> None:
+    import copy
+    import random
+
+    from diagramgen.render import save
+    from diagramgen.scoring import image_readability, load_scorers
+    from diagramgen.scoring.train import _cramp, _shuffle
+
+    if load_scorers().readability is None:
+        return
+    from diagramgen.metrics import readability
+
+    clean = layout_plan(parse_plan("nn\ninput 4\ndense 6\ndense 10\noutput 1\nend\n"))
+    cluttered = copy.deepcopy(clean)
+    _shuffle(random.Random(10), cluttered, 0)
+    _cramp(random.Random(11), cluttered, 0)  # overlapping neurons: the metric gives 2.1
+    good = image_readability(save(clean, tmp_path / "clean.png"))
+    bad = image_readability(save(cluttered, tmp_path / "cluttered.png"))
+    assert good is not None and bad is not None and good > bad + 1.0
+    for image_score, diagram in ((good, clean), (bad, cluttered)):
+        assert abs(image_score - readability(diagram).score) < 1.0

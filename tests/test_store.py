@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from diagramgen.store import MIGRATIONS, Store
+from diagramgen.store import MIGRATIONS, Ranking, Store
 
 
 def test_schema_is_versioned_and_reopens(tmp_path: Path) -> None:
@@ -17,6 +17,24 @@ def test_schema_is_versioned_and_reopens(tmp_path: Path) -> None:
     assert again.schema_version == len(MIGRATIONS)
     mode = sqlite3.connect(tmp_path / "r.sqlite3").execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
+
+
+def test_an_older_database_is_migrated_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite3"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        db.executescript(script)
+    db.execute("PRAGMA user_version = 2")
+    db.execute("INSERT INTO diagrams(request, text, created) VALUES ('old', 'nn', 0)")
+    db.commit()
+    db.close()
+    store = Store(path)
+    assert store.schema_version == len(MIGRATIONS)
+    old = store.diagram(1)
+    assert old is not None and old.request == "old" and old.ranking is None
+    made = Ranking(rank=2, recommended=True, scores={"readability": 4.5, "user": None})
+    new = store.diagram(store.add_diagram("new", "nn", ranking=made))
+    assert new is not None and new.ranking == made
 
 
 def test_ratings_round_trip_with_latents_and_latest_wins(tmp_path: Path) -> None:

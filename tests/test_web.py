@@ -21,7 +21,7 @@ uvicorn = pytest.importorskip("uvicorn")
 
 from diagramgen.text import parse_diagram_text  # noqa: E402
 from diagramgen.web import WebSettings, create_app  # noqa: E402
-from diagramgen.web.app import COOKIE  # noqa: E402
+from diagramgen.web.app import COOKIE, DiagramService  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 PLAN = (
@@ -171,3 +171,8 @@ def test_generate_rate_and_reload_keeps_the_rating(browser: Any, server: Any) ->
     assert rated.inner_text() == "your rating: 4/5"
     assert [r.score for r in server.service.store.ratings(user)] == [4.0]
     page.context.close()
+    # A restarted app (a new service on the same database) still knows each candidate's rank.
+    restarted = DiagramService(WebSettings(db=server.service.store.path))
+    card = restarted.card(restarted.owned(diagram_id, user), restarted.ratings(user))
+    assert card.rank == 1 and card.recommended and card.scores["readability"] is not None
+    assert card.rating == 4.0

@@ -22,15 +22,19 @@ from diagramgen.llm.grammar import plan_grammar
 _LAST_ID = re.compile(r"(?:^|\n| )([a-z]) ->\s?$")
 
 
+@lru_cache(maxsize=64)
+def _grammar(cnn_layers: tuple[str, ...]) -> str:
+    return str(llguidance.LLMatcher.grammar_from_lark(plan_grammar(cnn_layers)))
+
+
 @lru_cache(maxsize=4)
-def _compiled(tokenizer: Any) -> tuple[Any, str, dict[str, list[int]]]:
-    """(llguidance tokenizer, compiled grammar, letter -> ids of tokens that are that letter)."""
+def _compiled(tokenizer: Any) -> tuple[Any, dict[str, list[int]]]:
+    """(llguidance tokenizer, letter -> ids of tokens that are that letter)."""
     letters: dict[str, list[int]] = {}
     for token_id in range(len(tokenizer)):
         text = tokenizer.decode([token_id]).strip()
         if len(text) == 1 and "a" <= text <= "z":
             letters.setdefault(text, []).append(token_id)
-    grammar = llguidance.LLMatcher.grammar_from_lark(plan_grammar())
     ll_tokenizer = llguidance.hf.from_tokenizer(tokenizer)
     probe = "nn horizontal"
     if ll_tokenizer.decode_str(tokenizer.encode(probe, add_special_tokens=False)) != probe:
@@ -40,7 +44,7 @@ def _compiled(tokenizer: Any) -> tuple[Any, str, dict[str, list[int]]]:
             "the grammar engine cannot read this tokenizer's pieces; "
             "use transformers >= 5.20 (pip install 'transformers>=5.20,<6')"
         )
-    return ll_tokenizer, grammar, letters
+    return ll_tokenizer, letters
 
 
 def _clear(bitmask: torch.Tensor, row: int, token_ids: list[int]) -> None:
@@ -51,10 +55,14 @@ def _clear(bitmask: torch.Tensor, row: int, token_ids: list[int]) -> None:
 
 
 class GrammarLogitsProcessor:
-    """Masks, at every step and for every row, the tokens the grammar does not allow next."""
+    """Masks, at every step and for every row, the tokens the grammar does not allow next;
+    `cnn_layers` are the conv/pool layers the request names, in order (see plan_grammar)."""
 
-    def __init__(self, tokenizer: Any, batch: int, prompt_length: int) -> None:
-        ll_tokenizer, grammar, self.letters = _compiled(tokenizer)
+    def __init__(
+        self, tokenizer: Any, batch: int, prompt_length: int, cnn_layers: tuple[str, ...] = ()
+    ) -> None:
+        ll_tokenizer, self.letters = _compiled(tokenizer)
+        grammar = _grammar(cnn_layers)
         self.tokenizer = tokenizer
         self.matchers = [llguidance.LLMatcher(ll_tokenizer, grammar) for _ in range(batch)]
         self.texts = [""] * batch

@@ -4,6 +4,10 @@ It admits exactly the canonical plan texts `plan_to_text` writes (a subset of wh
 accepts), so a constrained model can only write text the parser reads. What a context-free
 grammar cannot check (a flow edge naming an undeclared node, a window too big for its input)
 is caught by parsing and layout afterwards, and the candidate resampled.
+
+Given the conv and pool layers a request names, in order, a net must also have exactly those
+after its input (then its dense/output layers): a small model's commonest CNN mistake on long
+requests is one conv or pool too many or too few, which no later check can repair.
 """
 
 from __future__ import annotations
@@ -29,9 +33,10 @@ def _skips(k: int) -> str:
     return "skip (" + "|".join(pairs) + ")"
 
 
-def plan_grammar() -> str:
+def plan_grammar(cnn_layers: tuple[str, ...] = ()) -> str:
     """One rule per layer count (so skips name existing layers) and per node count (so edges
-    name declared nodes, ids a, b, c, ... in order)."""
+    name declared nodes, ids a, b, c, ... in order); with `cnn_layers` ("conv"/"pool", in
+    order), nets are an input, exactly those layers, then dense/output/flatten/dropout ones."""
     palettes = _alt(list(PALETTES))
     style = (
         f"( (horizontal|vertical))?( palette={palettes})?"
@@ -45,30 +50,36 @@ def plan_grammar() -> str:
     filters = "([1-9][0-9]{0,4}|100000)"
     # Not a quote, nor anything str.splitlines() breaks a line at.
     label = '"[^"\\n\\r\\x0b\\x0c\\x1c-\\x1e\\x85\\u2028\\u2029]{1,60}"'
-    layer = (
-        f"(input ({n}|{side}x{side}(x{side})?)"
-        f"|(dense|output) {n}"
-        f"|conv {k}( {filters})?( same)?( stride=[1-9])?"
-        f"|pool ({k}( avg)?|global( avg| max)?)( stride=[1-9])?"
-        f"|flatten"
-        f"|dropout (0\\.[0-9]{{1,2}}|0))"
-        f"( {label})?"
-    )
+    kinds = {
+        "input": f"input ({n}|{side}x{side}(x{side})?)",
+        "conv": f"conv {k}( {filters})?( same)?( stride=[1-9])?",
+        "pool": f"pool ({k}( avg)?|global( avg| max)?)( stride=[1-9])?",
+        "tail": f"(dense|output) {n}|flatten|dropout (0\\.[0-9]{{1,2}}|0)",
+    }
+    layer = "(" + "|".join(kinds.values()) + f")( {label})?"
     node_tail = f" {label} {_alt(FLOW_TYPES)}( shape=(circle|rect|round))?"
+    if len(cnn_layers) > MAX_LINES - 2:
+        cnn_layers = ()  # more than a plan may hold: leave the layers to the model
     rules = [
-        "start: "
-        + " | ".join(f"net{i}" for i in range(1, MAX_LINES + 1))
-        + " | "
-        + " | ".join(f"flow{i}" for i in range(1, MAX_NODES + 1)),
         f"NET_HEADER: /(nn|cnn){style}/",
         f"FLOW_HEADER: /flow{style}/",
-        f"LAYER: /{layer}/",
     ]
+    if cnn_layers:
+        rules += [f"{kind.upper()}: /({rx})( {label})?/" for kind, rx in kinds.items()]
+    else:
+        rules.append(f"LAYER: /{layer}/")
+    fixed = " ".join(f'{kind.upper()} "\\n"' for kind in ("input", *cnn_layers))
+    nets = []
     for i in range(1, MAX_LINES + 1):
         skips = f' (SKIP{i} "\\n"){{0,8}}' if i >= 3 else ""
-        rules.append(f'net{i}: NET_HEADER "\\n" (LAYER "\\n"){{{i}}}{skips} "end"')
+        tail = i - 1 - len(cnn_layers)
+        if cnn_layers and tail < 1:
+            continue
         if i >= 3:
             rules.append(f"SKIP{i}: /{_skips(i)}/")
+        body = f'{fixed} (TAIL "\\n"){{{tail}}}' if cnn_layers else f'(LAYER "\\n"){{{i}}}'
+        rules.append(f'net{i}: NET_HEADER "\\n" {body}{skips} "end"')
+        nets.append(f"net{i}")
     for i in range(1, MAX_NODES + 1):
         ids = _letters(i)
         nodes = " ".join(f'NODE_{c.upper()} "\\n"' for c in ids)
@@ -77,4 +88,5 @@ def plan_grammar() -> str:
         if i >= 2:
             rules.append(f"EDGE{i}: /[{ids}]( -> [{ids}])+( (arrow|line|dashed))?/")
     rules += [f"NODE_{c.upper()}: /node {c}{node_tail}/" for c in _letters(MAX_NODES)]
-    return "\n".join(rules)
+    flows = [f"flow{i}" for i in range(1, MAX_NODES + 1)]
+    return "\n".join(["start: " + " | ".join(nets + flows), *rules])

@@ -69,9 +69,13 @@ class TransformersBackend:
         torch.manual_seed(sampling.seed)
         processors = LogitsProcessorList()
         if self.constrained:
+            from diagramgen.fidelity import mentioned_layers
             from diagramgen.llm.constrain import GrammarLogitsProcessor
 
-            processors.append(GrammarLogitsProcessor(self.tokenizer, sampling.n, ids.shape[1]))
+            layers = tuple(mentioned_layers(request))
+            processors.append(
+                GrammarLogitsProcessor(self.tokenizer, sampling.n, ids.shape[1], layers)
+            )
         out = self.model.generate(
             ids,
             attention_mask=torch.ones_like(ids),

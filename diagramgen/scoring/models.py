@@ -1,6 +1,7 @@
 """The two image models of ranking: a readability CNN and a convolutional auto-encoder.
 
-Inputs are RGB diagram thumbnails, (B, 3, 64, 64) in [0, 1].
+Inputs are RGB diagram thumbnails in [0, 1]: (B, 3, 128, 128) for the readability CNN, whose
+penalties (overlaps, crossings) need the detail, and (B, 3, 64, 64) for the auto-encoder.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ class ReadabilityCNN(nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        self.features = nn.Sequential(_block(3, 16), _block(16, 32), _block(32, 64), _block(64, 64))
+        self.features = nn.Sequential(
+            _block(3, 16), _block(16, 32), _block(32, 64), _block(64, 64), _block(64, 64)
+        )  # 128 -> 4
         self.head = nn.Sequential(
             nn.Flatten(), nn.Linear(64 * 4 * 4, 64), nn.ReLU(), nn.Linear(64, 1)
         )
@@ -56,6 +59,8 @@ class AutoEncoder(nn.Module):
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         return self.encoder(x)  # (B, LATENT_DIM)
 
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        return self.decoder(self.decoder_in(z).view(-1, 64, 8, 8))
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        z = self.decoder_in(self.encode(x)).view(-1, 64, 8, 8)
-        return self.decoder(z)
+        return self.decode(self.encode(x))

@@ -24,7 +24,7 @@ from diagramgen.diagram import Diagram
 from diagramgen.errors import DiagramTextError
 from diagramgen.generate import MAX_REQUEST_CHARS, RequestError, check_request
 from diagramgen.llm import Backend
-from diagramgen.store import Store, StoredDiagram
+from diagramgen.store import Ranking, Store, StoredDiagram
 from diagramgen.web.jobs import Job, JobQueue, RateLimiter
 
 HERE = Path(__file__).parent
@@ -76,7 +76,6 @@ class DiagramService:
         self.files.mkdir(parents=True, exist_ok=True)
         self._backend = settings.backend_instance
         self._backend_lock = threading.Lock()
-        self.scores: dict[int, dict[str, Any]] = {}  # diagram id -> rank and scores when made
 
     def backend(self) -> Backend:
         with self._backend_lock:
@@ -90,19 +89,33 @@ class DiagramService:
         return self.files / f"{int(diagram_id)}.{suffix}"
 
     def keep(
-        self, owner: str, request: str, text: str, diagram: Diagram, latent: Any = None
+        self,
+        owner: str,
+        request: str,
+        text: str,
+        diagram: Diagram,
+        latent: Any = None,
+        ranking: Ranking | None = None,
     ) -> int:
-        """Store a drawn diagram for its owner (with its latent for the k-NN) and its files;
-        the latent is computed here unless the ranking already did."""
+        """Store a drawn diagram for its owner (with its latent for the k-NN, and its rank when
+        it was generated) and its files; the latent is computed here unless the ranking did."""
         import numpy as np
 
         from diagramgen.render import save
-        from diagramgen.scoring import encode, thumbnail
+        from diagramgen.scoring import encode, encoder_id, thumbnail
 
         if latent is None:
             latents = encode(np.stack([thumbnail(diagram)]))
             latent = None if latents is None else latents[0]
-        diagram_id = self.store.add_diagram(request, text, None, latent, owner=owner)
+        diagram_id = self.store.add_diagram(
+            request,
+            text,
+            None,
+            latent,
+            owner=owner,
+            latent_model=None if latent is None else encoder_id(),
+            ranking=ranking,
+        )
         save(diagram, self.file(diagram_id, "svg"))
         png = save(diagram, self.file(diagram_id, "png"))
         self.store.set_image(diagram_id, str(png))
@@ -130,24 +143,19 @@ class DiagramService:
         job.stage = "saving the diagrams"
         ids = []
         for c in result.candidates:
-            diagram_id = self.keep(job.owner, job.request, c.text, c.diagram, c.latent)
-            self.scores[diagram_id] = {
-                "rank": c.rank,
-                "recommended": c.recommended,
-                "scores": dict(c.scores),
-            }
-            ids.append(diagram_id)
+            ranking = Ranking(c.rank, c.recommended, dict(c.scores))
+            ids.append(self.keep(job.owner, job.request, c.text, c.diagram, c.latent, ranking))
         return ids
 
     def card(self, stored: StoredDiagram, ratings: dict[int, float]) -> Card:
-        made = self.scores.get(stored.id, {})
+        made = stored.ranking
         return Card(
             stored.id,
             stored.request,
             stored.text,
-            made.get("rank"),
-            made.get("recommended", False),
-            made.get("scores", {}),
+            made.rank if made else None,
+            made.recommended if made else False,
+            dict(made.scores) if made else {},
             ratings.get(stored.id),
         )
 
