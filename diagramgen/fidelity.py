@@ -19,11 +19,11 @@ from diagramgen.compare import normalize_label
 _NUMBER = re.compile(r"\d+")
 _DEFAULTS = {1, 2, 3}  # kernel 3x3, pool 2x2, 1 output: often implied, never a mistake
 # A conv or pool mention, with its count when the request says e.g. "2 3x3 conv layers" (the
-# lookbehinds keep the second 3 of "3 x 3 conv layers" from reading as a count); "convnet" and
-# "convolutional (neural) network" name the whole model, not a layer.
+# lookbehinds keep the second 3 of "3 x 3 conv layers" from reading as a count) and its window
+# when it states one; "convnet" and "convolutional (neural) network" name the whole model.
 _MENTION = re.compile(
-    r"(?:(?<![x*×]\s)(?<![x*×])\b(\d+|two|three|four)\s+(?:\d+\s*[x*×]\s*\d+\s+)?"
-    r"(?:(?:max|average|avg)\s+)?)?\b(conv|pool)(?!net)(?![\w-]*\s+(?:neural\s+)?net)\w*"
+    r"(?:(?<![x*×]\s)(?<![x*×])\b(\d+|two|three|four)\s+)?(?:\b(\d+)\s*[x*×]\s*(\d+)\s+)?"
+    r"(?:(?:max|av[a-z]*)\s+)?\b(conv|pool)(?!net)(?![\w-]*\s+(?:neural\s+)?net)\w*"
     r"(\s+layers\b)?",
     re.IGNORECASE,
 )
@@ -47,16 +47,24 @@ def _respelled(word: re.Match[str]) -> str:
     return text
 
 
-def mentioned_layers(request: str) -> list[str]:
-    """The conv and pool layers a request names, in order; '2 3x3 conv layers' is two."""
-    out = []
+def mentioned_windows(request: str) -> list[tuple[str, str | None]]:
+    """The conv and pool layers a request names, in order, each with the window it states
+    ("3x3") or None; '2 3x3 conv layers' is two."""
+    out: list[tuple[str, str | None]] = []
     for match in _MENTION.finditer(_WORD.sub(_respelled, request)):
-        count, kind, plural = match.groups()
+        count, height, width, kind, plural = match.groups()
         times = 1
         if count and plural:
             times = int(count) if count.isdigit() else _WORDS[count.lower()]
-        out += [kind.lower()] * min(times, 16)
+        stated = height and 1 <= int(height) <= 64 and 1 <= int(width) <= 64
+        window = f"{int(height)}x{int(width)}" if stated else None
+        out += [(kind.lower(), window)] * min(times, 16)
     return out
+
+
+def mentioned_layers(request: str) -> list[str]:
+    """The conv and pool layers a request names, in order; '2 3x3 conv layers' is two."""
+    return [kind for kind, _ in mentioned_windows(request)]
 
 
 def _edit_distance(a: Sequence[str], b: Sequence[str]) -> int:

@@ -63,3 +63,12 @@ def test_the_same_layers_in_the_wrong_order_score_less() -> None:
     right = "cnn\ninput 64x64\nconv 3x3\npool 2x2\nconv 3x3\nconv 3x3\npool 2x2\ndense 128\noutput 2\nend\n"
     swapped = "cnn\ninput 64x64\nconv 3x3\nconv 3x3\npool 2x2\nconv 3x3\npool 2x2\ndense 128\noutput 2\nend\n"
     assert fidelity(request, right) == 1.0 > fidelity(request, swapped)
+
+
+def test_stated_windows_are_read_with_their_layers() -> None:
+    from diagramgen.fidelity import mentioned_windows
+
+    request = "CNN: 64x64 input, 5 * 5 conv, 3x3 averaage pooling, conv layer, global pooling"
+    assert mentioned_windows(request) == [
+        ("conv", "5x5"), ("pool", "3x3"), ("conv", None), ("pool", None)
+    ]  # fmt: skip

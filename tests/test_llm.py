@@ -36,28 +36,32 @@ def test_every_canonical_answer_is_inside_the_grammar(tokenizer) -> None:
         assert matcher.is_accepting()
 
 
-def test_a_request_naming_its_layers_fixes_their_order(tokenizer) -> None:
-    from diagramgen.fidelity import mentioned_layers
+def test_a_request_naming_its_layers_fixes_their_order_and_windows(tokenizer) -> None:
+    from diagramgen.fidelity import mentioned_windows
 
-    def accepts(layers: tuple[str, ...], answer: str) -> bool:
+    def accepts(layers: tuple, answer: str) -> bool:
         matcher = GrammarLogitsProcessor(tokenizer, 1, 0, layers).matchers[0]
         ids = tokenizer(answer.rstrip("\n"), add_special_tokens=False)["input_ids"]
         return bool(matcher.consume_tokens(ids)) and matcher.is_accepting()
 
     checked = 0
     for example in generate_examples(150, seed=12):
-        layers = tuple(mentioned_layers(example.request))
-        drawn = [t for t in (line.split()[0] for line in example.answer.splitlines()[1:-1])]
-        if [t for t in drawn if t in ("conv", "pool")] == list(layers):  # the reading agrees
+        layers = tuple(mentioned_windows(example.request))
+        drawn = [line.split()[0] for line in example.answer.splitlines()[1:-1]]
+        if [t for t in drawn if t in ("conv", "pool")] == [kind for kind, _ in layers]:
             assert accepts(layers, example.answer), example.answer
             checked += 1
     assert checked > 100
+    conv, pool = ("conv", "3x3"), ("pool", None)
     right = "cnn\ninput 32x32\nconv 3x3\npool 2x2\ndense 64\noutput 10\nend\n"
-    assert accepts(("conv", "pool"), right)
-    assert not accepts(("conv", "pool"), right.replace("conv 3x3\n", "conv 3x3\nconv 3x3\n"))
-    assert not accepts(("conv", "conv", "pool"), right)
+    assert accepts((conv, pool), right)
+    assert not accepts((conv, pool), right.replace("conv 3x3\n", "conv 3x3\nconv 3x3\n"))
+    assert not accepts((conv, conv, pool), right)
+    assert not accepts((conv, pool), right.replace("conv 3x3", "conv 5x5"))  # stated: 3x3
+    assert not accepts((conv, pool), right.replace("pool 2x2", "pool 3x3"))  # unsized: 2x2
+    assert accepts((conv, pool), right.replace("pool 2x2", "pool global avg"))
     flow = 'flow\nnode a "image" data\nnode b "conv net" model\na -> b\nend\n'
-    assert accepts(("conv", "pool"), flow)  # a flow stays a flow
+    assert accepts((conv, pool), flow)  # a flow stays a flow
 
 
 def test_random_walks_under_the_constraint_always_parse(tokenizer) -> None:

@@ -5,9 +5,10 @@ accepts), so a constrained model can only write text the parser reads. What a co
 grammar cannot check (a flow edge naming an undeclared node, a window too big for its input)
 is caught by parsing and layout afterwards, and the candidate resampled.
 
-Given the conv and pool layers a request names, in order, a net must also have exactly those
-after its input (then its dense/output layers): a small model's commonest CNN mistake on long
-requests is one conv or pool too many or too few, which no later check can repair.
+Given the conv and pool layers a request names, in order, with the windows it states, a net
+must also have exactly those after its input (then its dense/output layers), an unsized pool
+being 2x2 (or global): a small model's commonest CNN mistake on long requests is one conv or
+pool too many or too few, which no later check can repair.
 """
 
 from __future__ import annotations
@@ -33,10 +34,25 @@ def _skips(k: int) -> str:
     return "skip (" + "|".join(pairs) + ")"
 
 
-def plan_grammar(cnn_layers: tuple[str, ...] = ()) -> str:
+Mention = tuple[str, str | None]  # ("conv" or "pool", a stated window such as "3x3", or None)
+
+
+def _mentioned_layer(kind: str, window: str | None, k: str, filters: str) -> str:
+    if kind == "conv":
+        return f"conv {window or k}( {filters})?( same)?( stride=[1-9])?"
+    sized = f"{window}( avg)?" if window else "2x2( avg)?|global( avg| max)?"
+    return f"pool ({sized})( stride=[1-9])?"
+
+
+def _terminal(mention: Mention) -> str:
+    kind, window = mention
+    return f"{kind.upper()}_{window.upper() if window else 'ANY'}"
+
+
+def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
     """One rule per layer count (so skips name existing layers) and per node count (so edges
-    name declared nodes, ids a, b, c, ... in order); with `cnn_layers` ("conv"/"pool", in
-    order), nets are an input, exactly those layers, then dense/output/flatten/dropout ones."""
+    name declared nodes, ids a, b, c, ... in order); with `cnn_layers` (in order), nets are an
+    input, exactly those layers, then dense/output/flatten/dropout ones."""
     palettes = _alt(list(PALETTES))
     style = (
         f"( (horizontal|vertical))?( palette={palettes})?"
@@ -65,10 +81,14 @@ def plan_grammar(cnn_layers: tuple[str, ...] = ()) -> str:
         f"FLOW_HEADER: /flow{style}/",
     ]
     if cnn_layers:
-        rules += [f"{kind.upper()}: /({rx})( {label})?/" for kind, rx in kinds.items()]
+        rules += [f"{kind.upper()}: /({kinds[kind]})( {label})?/" for kind in ("input", "tail")]
+        rules += [
+            f"{_terminal(m)}: /({_mentioned_layer(*m, k, filters)})( {label})?/"
+            for m in dict.fromkeys(cnn_layers)
+        ]
     else:
         rules.append(f"LAYER: /{layer}/")
-    fixed = " ".join(f'{kind.upper()} "\\n"' for kind in ("input", *cnn_layers))
+    fixed = " ".join(f'{t} "\\n"' for t in ("INPUT", *map(_terminal, cnn_layers)))
     nets = []
     for i in range(1, MAX_LINES + 1):
         skips = f' (SKIP{i} "\\n"){{0,8}}' if i >= 3 else ""

@@ -69,10 +69,10 @@ class TransformersBackend:
         torch.manual_seed(sampling.seed)
         processors = LogitsProcessorList()
         if self.constrained:
-            from diagramgen.fidelity import mentioned_layers
+            from diagramgen.fidelity import mentioned_windows
             from diagramgen.llm.constrain import GrammarLogitsProcessor
 
-            layers = tuple(mentioned_layers(request))
+            layers = tuple(mentioned_windows(request))
             processors.append(
                 GrammarLogitsProcessor(self.tokenizer, sampling.n, ids.shape[1], layers)
             )
