@@ -320,12 +320,15 @@ def data_card(
         typer.echo(f"wrote {out}")
 
 
+IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg")
+
+
 def _score_file(path: Path) -> dict[str, object]:
     """Readability of one file: the exact metric for a diagram text, the CNN for any image."""
     from diagramgen.scoring import image_readability
 
     row: dict[str, object] = {"file": str(path)}
-    if path.suffix.lower() in (".png", ".svg", ".jpg", ".jpeg"):
+    if path.suffix.lower() in IMAGE_SUFFIXES:
         row["cnn"] = image_readability(path)
         return row
     diagram, _ = parse_diagram_text(path.read_text(encoding="utf-8"))
@@ -441,7 +444,7 @@ def ratings_import(
     count = 0
     for score in range(6):
         for image in sorted((folder / str(score)).glob("*")):
-            if image.suffix.lower() in (".png", ".svg", ".jpg", ".jpeg"):
+            if image.suffix.lower() in IMAGE_SUFFIXES:
                 store.rate(user, _diagram_for_image(store, image), score)
                 count += 1
     if count == 0:

@@ -37,11 +37,20 @@ def _skips(k: int) -> str:
 Mention = tuple[str, str | None]  # ("conv" or "pool", a stated window such as "3x3", or None)
 
 
+def _conv(window: str, filters: str) -> str:
+    return f"conv {window}( {filters})?( same)?( stride=[1-9])?"
+
+
+def _pool(windows: str) -> str:
+    return f"pool ({windows})( stride=[1-9])?"
+
+
 def _mentioned_layer(kind: str, window: str | None, k: str, filters: str) -> str:
+    """A conv or pool line as the request names it: its stated window, else any conv window,
+    and for an unsized pool 2x2 (or global)."""
     if kind == "conv":
-        return f"conv {window or k}( {filters})?( same)?( stride=[1-9])?"
-    sized = f"{window}( avg)?" if window else "2x2( avg)?|global( avg| max)?"
-    return f"pool ({sized})( stride=[1-9])?"
+        return _conv(window or k, filters)
+    return _pool(f"{window}( avg)?" if window else "2x2( avg)?|global( avg| max)?")
 
 
 def _terminal(mention: Mention) -> str:
@@ -68,8 +77,8 @@ def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
     label = '"[^"\\n\\r\\x0b\\x0c\\x1c-\\x1e\\x85\\u2028\\u2029]{1,60}"'
     kinds = {
         "input": f"input ({n}|{side}x{side}(x{side})?)",
-        "conv": f"conv {k}( {filters})?( same)?( stride=[1-9])?",
-        "pool": f"pool ({k}( avg)?|global( avg| max)?)( stride=[1-9])?",
+        "conv": _conv(k, filters),
+        "pool": _pool(f"{k}( avg)?|global( avg| max)?"),
         "tail": f"(dense|output) {n}|flatten|dropout (0\\.[0-9]{{1,2}}|0)",
     }
     layer = "(" + "|".join(kinds.values()) + f")( {label})?"

@@ -174,6 +174,7 @@ def _recalibrate_batchnorm(model: Any, x: Any, idx: Any) -> None:
     import torch
 
     norms = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    momenta = [norm.momentum for norm in norms]
     for norm in norms:
         norm.reset_running_stats()
         norm.momentum = None  # cumulative average
@@ -181,8 +182,8 @@ def _recalibrate_batchnorm(model: Any, x: Any, idx: Any) -> None:
     with torch.no_grad():
         for batch in idx[:4096].split(128):
             model(x[batch])
-    for norm in norms:
-        norm.momentum = 0.1
+    for norm, momentum in zip(norms, momenta, strict=True):
+        norm.momentum = momentum
     model.eval()
 
 
