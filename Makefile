@@ -1,12 +1,16 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup test check bench
+.PHONY: setup test test-fast check bench
 setup:
 	bash scripts/setup.sh
 
 test:
 	$(PY) -m pytest
+
+# No model, no browser: the quick loop while editing (under a minute on 2 cores).
+test-fast:
+	$(PY) -m pytest -m "not model and not browser"
 
 check:
 	$(VENV)/bin/ruff format --check diagramgen tests bench

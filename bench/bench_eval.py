@@ -17,9 +17,9 @@ from pathlib import Path
 
 from common import SEED_DATA, machine, write_section
 
-from diagramgen.data import read_jsonl
-from diagramgen.embedded import count_tokens
-from diagramgen.evaluate import evaluate_seed_outputs
+from diagramgen.jsonl import read_jsonl
+from diagramgen.llm.embedded import count_tokens
+from diagramgen.seedbench.evaluate import evaluate_seed_outputs
 
 
 def run_eval(path: Path, limit: int | None, every: int = 1) -> dict:

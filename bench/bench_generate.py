@@ -17,9 +17,9 @@ from pathlib import Path
 
 from common import write_section
 
-from diagramgen.embedded import count_tokens
-from diagramgen.generate import generate
 from diagramgen.llm import Sampling, cut_at_end, load_backend
+from diagramgen.llm.embedded import count_tokens
+from diagramgen.pipeline import generate
 
 REQUESTS = [
     "a neural net with 4 inputs, hidden layers of 6 and 10, 1 output",

@@ -20,15 +20,16 @@ from pathlib import Path
 
 from common import write_section
 
-from diagramgen.data import read_jsonl
 from diagramgen.diagram import Orientation, Shape
-from diagramgen.generate import Candidate, add_user_scores, rank_candidates
+from diagramgen.formats.plan import Plan, Style, parse_plan, plan_to_text
+from diagramgen.jsonl import read_jsonl
 from diagramgen.layout import layout_plan
-from diagramgen.metrics import readability
-from diagramgen.plan import Plan, Style, parse_plan, plan_to_text
-from diagramgen.scoring import encode, encoder_id, thumbnail
-from diagramgen.scoring.train import random_style
-from diagramgen.store import Store
+from diagramgen.personal.autoencoder import encode, encoder_id
+from diagramgen.personal.store import Store
+from diagramgen.pipeline import Candidate, add_user_scores, rank_candidates
+from diagramgen.quality.metrics import readability
+from diagramgen.render.raster import thumbnail
+from diagramgen.train.scorers import random_style
 
 USERS = {  # what each simulated user likes
     "vertical, dark palette, circles": Style(Orientation.VERTICAL, "dark", Shape.CIRCLE),

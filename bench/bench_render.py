@@ -13,12 +13,12 @@ import statistics
 from common import SEED_DATA, median_ms, write_section
 
 from diagramgen.errors import DiagramTextError
-from diagramgen.intended import intended_to_plan
+from diagramgen.formats.nodelist import node_list_to_diagram
+from diagramgen.formats.plan import parse_plan
 from diagramgen.layout import layout_plan
-from diagramgen.metrics import Readability, readability
-from diagramgen.nodelist import node_list_to_diagram
-from diagramgen.plan import parse_plan
+from diagramgen.quality.metrics import Readability, readability
 from diagramgen.render import svg_to_png, to_svg
+from diagramgen.seedbench.intended import intended_to_plan
 
 
 def flow_50(seed: int = 0) -> str:

@@ -7,9 +7,10 @@ seed's node-list format), the origin is the canvas's top-left corner.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TypedDict
 
 RGB = tuple[int, int, int]
 Point = tuple[float, float]
@@ -18,19 +19,75 @@ DEFAULT_WIDTH = 1000
 DEFAULT_HEIGHT = 600
 
 
+class StructureLayer(TypedDict):
+    """One layer of a net as the structure summary states it."""
+
+    type: str
+    size: int | None
+    label: str
+
+
+class StructureNode(TypedDict):
+    """One node of a flow as the structure summary states it."""
+
+    id: str
+    label: str
+
+
+StructureEdge = list[str]  # [source id, target id]; a list, as JSON reads it back
+
+
+class Structure(TypedDict):
+    """The structure summary: what a diagram shows, the contract other tools compare against.
+
+    Serialised as JSON unchanged (result.json, datasets, evaluation rows).
+    """
+
+    kind: str
+    layers: list[StructureLayer]
+    nodes: list[StructureNode]
+    edges: list[StructureEdge]
+
+
+def net_structure(kind: str, layers: Iterable[tuple[str, int | None]]) -> Structure:
+    """The structure of a net: its layers' types and sizes in order, no labels."""
+    return Structure(
+        kind=kind,
+        layers=[StructureLayer(type=t, size=s, label="") for t, s in layers],
+        nodes=[],
+        edges=[],
+    )
+
+
+def flow_structure(nodes: Iterable[tuple[str, str]], edges: Iterable[tuple[str, str]]) -> Structure:
+    """The structure of a flow: (id, label) nodes and (source, target) edges."""
+    return Structure(
+        kind="flow",
+        layers=[],
+        nodes=[StructureNode(id=i, label=label) for i, label in nodes],
+        edges=[[s, t] for s, t in edges],
+    )
+
+
 class Shape(StrEnum):
+    """The outline a node is drawn with."""
+
     RECTANGLE = "rectangle"
     ROUND_RECTANGLE = "round rectangle"
     CIRCLE = "circle"
 
 
 class LineStyle(StrEnum):
+    """How an edge is drawn: a solid arrow, a solid line or a dashed line."""
+
     SOLID_ARROW = "solid arrow"
     SOLID_LINE = "solid line"
     DASHED_LINE = "dashed line"
 
 
 class Kind(StrEnum):
+    """What a diagram shows: a neural net, a CNN, a flow or a bare node list."""
+
     NN = "nn"
     CNN = "cnn"
     FLOW = "flow"
@@ -38,12 +95,16 @@ class Kind(StrEnum):
 
 
 class Orientation(StrEnum):
+    """The direction a diagram runs in: horizontal or vertical."""
+
     HORIZONTAL = "horizontal"
     VERTICAL = "vertical"
 
 
 @dataclass
 class Node:
+    """A node on the canvas: centre, size, shape, colours and label."""
+
     id: str
     x: float
     y: float
@@ -59,23 +120,29 @@ class Node:
 
     @property
     def left(self) -> float:
+        """The x of the node's left side."""
         return self.x - self.width / 2
 
     @property
     def right(self) -> float:
+        """The x of the node's right side."""
         return self.x + self.width / 2
 
     @property
     def top(self) -> float:
+        """The y of the node's top side."""
         return self.y - self.height / 2
 
     @property
     def bottom(self) -> float:
+        """The y of the node's bottom side."""
         return self.y + self.height / 2
 
 
 @dataclass
 class Edge:
+    """A connection between two nodes, straight or routed through bend points."""
+
     source: str
     target: str
     style: LineStyle = LineStyle.SOLID_ARROW
@@ -111,6 +178,8 @@ class Text:
 
 @dataclass
 class Diagram:
+    """A laid-out diagram: nodes, edges, groups and free texts on a canvas of a given size."""
+
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
@@ -122,16 +191,17 @@ class Diagram:
     background: RGB = (255, 255, 255)
 
     def node(self, node_id: str) -> Node:
+        """The node with this id (KeyError if there is none)."""
         for node in self.nodes:
             if node.id == node_id:
                 return node
         raise KeyError(node_id)
 
-    def structure(self) -> dict[str, Any]:
-        """The structure summary: the contract other tools compare against."""
-        return {
-            "kind": self.kind.value,
-            "layers": [{"type": g.type, "size": g.size, "label": g.label} for g in self.groups],
-            "nodes": [{"id": n.id, "label": n.label.replace("\n", " ")} for n in self.nodes],
-            "edges": [[e.source, e.target] for e in self.edges],
-        }
+    def structure(self) -> Structure:
+        """The structure summary of this diagram (see `Structure`)."""
+        return Structure(
+            kind=self.kind.value,
+            layers=[StructureLayer(type=g.type, size=g.size, label=g.label) for g in self.groups],
+            nodes=[StructureNode(id=n.id, label=n.label.replace("\n", " ")) for n in self.nodes],
+            edges=[[e.source, e.target] for e in self.edges],
+        )

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Input bounds: refuse early instead of hanging on a runaway model answer or a hostile file.
-MAX_TEXT_CHARS = 400_000
-MAX_NODES = 2_000
-MAX_LINE_CHARS = 2_000
+from diagramgen.limits import MAX_TEXT_CHARS
 
 
 @dataclass(frozen=True)
@@ -32,6 +29,7 @@ class DiagramTextError(ValueError):
 
     @classmethod
     def at(cls, line: int, message: str) -> DiagramTextError:
+        """An error with one problem, on one line."""
         return cls([Problem(line, message)])
 
 

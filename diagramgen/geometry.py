@@ -1,4 +1,4 @@
-"""Plain 2-D geometry on Diagram parts: edge paths, boundary clipping, intersections."""
+"""Plain 2-D geometry on Diagram parts: where an edge leaves a node, and the drawn edge path."""
 
 from __future__ import annotations
 
@@ -29,37 +29,3 @@ def edge_path(diagram: Diagram, edge: Edge, nodes: dict[str, Node] | None = None
     first = inner[0] if inner else (dst.x, dst.y)
     last = inner[-1] if inner else (src.x, src.y)
     return [boundary_point(src, first), *inner, boundary_point(dst, last)]
-
-
-def segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool:
-    """Proper intersection of segments ab and cd (touching at an end does not count)."""
-
-    def orient(p: Point, q: Point, r: Point) -> float:
-        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
-
-    d1, d2 = orient(c, d, a), orient(c, d, b)
-    d3, d4 = orient(a, b, c), orient(a, b, d)
-    eps = 1e-9
-    return ((d1 > eps and d2 < -eps) or (d1 < -eps and d2 > eps)) and (
-        (d3 > eps and d4 < -eps) or (d3 < -eps and d4 > eps)
-    )
-
-
-def segment_hits_box(a: Point, b: Point, box: tuple[float, float, float, float]) -> bool:
-    """Does segment ab pass through the open box (left, top, right, bottom)? Liang-Barsky."""
-    left, top, right, bottom = box
-    t0, t1 = 0.0, 1.0
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    for p, q in ((-dx, a[0] - left), (dx, right - a[0]), (-dy, a[1] - top), (dy, bottom - a[1])):
-        if p == 0:
-            if q <= 0:
-                return False
-            continue
-        t = q / p
-        if p < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 >= t1:
-            return False
-    return True

@@ -1,20 +1,16 @@
-"""Palettes, colour contrast and text measurement shared by layout, render and metrics."""
+"""Palettes and colour contrast shared by layout, render and the quality checks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-
-from PIL import ImageFont
 
 from diagramgen.diagram import RGB
-
-FONT_FAMILY = "DejaVu Sans"  # shipped in the package: identical text on every machine
 
 
 @dataclass(frozen=True)
 class Palette:
+    """The colours of one palette: node fills, outlines, edges and captions."""
+
     fills: tuple[RGB, ...]  # cycled through layers / node types
     stroke: RGB  # node outlines
     edge: RGB  # connection lines
@@ -87,32 +83,3 @@ def readable_text_color(fill: RGB) -> RGB:
     """Near-black or white, whichever reads better on `fill`."""
     dark, light = (17, 24, 39), (255, 255, 255)
     return dark if contrast_ratio(dark, fill) >= contrast_ratio(light, fill) else light
-
-
-def font_path(bold: bool = False) -> Path:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return Path(__file__).parent / "fonts" / name
-
-
-@lru_cache(maxsize=8)
-def _font(size_px: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(font_path()), size_px)
-
-
-@lru_cache(maxsize=4096)
-def text_width(text: str, font_size: float) -> float:
-    """Rendered width in pixels of one line of text in the shipped font."""
-    return float(_font(100).getlength(text)) * font_size / 100
-
-
-def wrap_label(text: str, font_size: float, max_width: float, max_lines: int = 3) -> list[str]:
-    """Greedy word wrap; a word longer than a line stays whole (metrics will flag it)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and text_width(lines[-1] + " " + word, font_size) <= max_width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
-    return lines or [""]

@@ -1,4 +1,9 @@
-"""Shared fixtures: the seed project's real data from ../shared/seed-data."""
+"""Shared fixtures: the seed project's real data from ../shared/seed-data, and the embedded
+model and its tokenizer, each loaded once per test session.
+
+Markers: `model` for tests that need the language model's weights or tokenizer, `browser`
+for those that drive Chromium. `make test-fast` leaves both out.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,14 @@ from typing import Any
 import pytest
 
 SEED_DATA = Path(__file__).resolve().parents[2] / "shared" / "seed-data"
+MODEL_FIXTURES = {"tokenizer", "embedded_backend"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use the model's fixtures are `model` tests, wherever they are."""
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
 
 
 def _jsonl(name: str) -> list[dict[str, Any]]:
@@ -34,3 +47,19 @@ def seed_format_cases() -> str:
     if not path.exists():
         pytest.skip(f"seed data not found at {path}")
     return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def tokenizer() -> Any:
+    """The embedded model's tokenizer (converted from the GGUF once, then cached)."""
+    from diagramgen.llm.embedded import load_tokenizer
+
+    return load_tokenizer()
+
+
+@pytest.fixture(scope="session")
+def embedded_backend() -> Any:
+    """The embedded model with the shipped adapter: the one load of the test session."""
+    from diagramgen.llm import load_backend
+
+    return load_backend("embedded")

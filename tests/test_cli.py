@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from diagramgen.cli import app
@@ -79,6 +80,7 @@ def test_console_script_reads_stdin(tmp_path: Path) -> None:
     assert out.read_text().count("<text") >= 5
 
 
+@pytest.mark.model
 def test_data_commands_make_a_dataset_pairs_and_a_card(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DIAGRAMGEN_CACHE", str(tmp_path / "cache"))
     sft, prefs = tmp_path / "sft", tmp_path / "prefs"

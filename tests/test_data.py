@@ -5,13 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from diagramgen.compare import compare_structures, normalize_label
 from diagramgen.data import generate_examples, make_sft_dataset, read_jsonl, request_key
 from diagramgen.data.prefs import make_pref_dataset, rejected_answer
 from diagramgen.errors import DiagramTextError
+from diagramgen.formats.plan import parse_plan
 from diagramgen.layout import layout_plan
-from diagramgen.metrics import readability
-from diagramgen.plan import parse_plan
+from diagramgen.quality.match import compare_structures
+from diagramgen.quality.metrics import readability
+from diagramgen.vocabulary import normalize_label
 
 SEED_DATA = Path(__file__).resolve().parents[2] / "shared" / "seed-data"
 

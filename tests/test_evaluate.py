@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from diagramgen.embedded import count_tokens
-from diagramgen.evaluate import evaluate_seed_outputs, mentioned_terms, seed_net_structure
-from diagramgen.nodelist import node_list_to_diagram
+import pytest
+
+from diagramgen.formats.nodelist import node_list_to_diagram
+from diagramgen.llm.embedded import count_tokens
+from diagramgen.seedbench.evaluate import evaluate_seed_outputs, mentioned_terms, seed_net_structure
 
 
+@pytest.mark.model
 def test_seed_outputs_are_scored_by_the_same_code(seed_benchmark: list[dict]) -> None:
     summary = evaluate_seed_outputs(seed_benchmark, count_tokens).summary()
     assert summary["requests"] == 200
@@ -32,7 +35,7 @@ def test_request_terms() -> None:
 
 
 def test_drop_reasons_are_counted_by_kind() -> None:
-    from diagramgen.evaluate import Report, RowResult
+    from diagramgen.seedbench.evaluate import Report, RowResult
 
     def row(*reasons: str) -> RowResult:
         return RowResult("cnn", 5, 5 - len(reasons), True, True, 1.0, 1.0, 5.0, True, 1.0, 90.0,

@@ -1,6 +1,6 @@
-from diagramgen.fidelity import request_fidelity
-from diagramgen.generate import Candidate, rank_candidates
-from diagramgen.text import parse_diagram_text
+from diagramgen.layout import parse_diagram_text
+from diagramgen.pipeline import Candidate, rank_candidates
+from diagramgen.quality.fidelity import request_fidelity
 
 CNN_REQUEST = (
     "neural network of 128 * 128 input, 3x3 conv layer, then 2 * 2 average pooling layer, "
@@ -47,7 +47,7 @@ def test_ranking_puts_the_faithful_candidate_first_whatever_the_text_order() -> 
 
 
 def test_layer_mentions_are_read_in_order_with_counts() -> None:
-    from diagramgen.fidelity import mentioned_layers
+    from diagramgen.request.reading import mentioned_layers
 
     request = (
         "NN of 224 x 224 input, a 3 x 3 conv layer, then 2 3x3 convolutional layers and a "
@@ -66,7 +66,7 @@ def test_the_same_layers_in_the_wrong_order_score_less() -> None:
 
 
 def test_stated_windows_are_read_with_their_layers() -> None:
-    from diagramgen.fidelity import mentioned_windows
+    from diagramgen.request.reading import mentioned_windows
 
     request = "CNN: 64x64 input, 5 * 5 conv, 3x3 averaage pooling, conv layer, global pooling"
     assert mentioned_windows(request) == [

@@ -12,8 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from diagramgen.cli import app
-from diagramgen.generate import RequestError, generate
 from diagramgen.llm import BackendError, Sampling, load_backend
+from diagramgen.pipeline import generate
+from diagramgen.request import RequestError
 
 runner = CliRunner()
 
@@ -73,7 +74,7 @@ def test_cli_generate_json_has_the_promised_shape(server_url: str, tmp_path: Pat
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) == {"request", "candidates", "seconds"}
-    assert set(data["seconds"]) == {"load", "generate", "total"}
+    assert set(data["seconds"]) == {"load", "generate", "rank", "write", "total"}
     first = data["candidates"][0]
     assert set(first) == {"rank", "recommended", "text", "png", "svg", "structure", "scores"}
     assert (
@@ -111,8 +112,8 @@ def test_request_checks() -> None:
 
 
 def test_pairs_are_mined_from_wrong_model_samples(server_url: str) -> None:
-    from diagramgen.data.example import net_structure
     from diagramgen.data.mining import mine_pairs
+    from diagramgen.diagram import net_structure
 
     answer = "nn horizontal palette=blue\ninput 4\ndense 6\ndense 10\noutput 1\nend\n"
     right = {

@@ -8,15 +8,9 @@ import pytest
 import torch
 
 from diagramgen.data import generate_examples
-from diagramgen.embedded import load_tokenizer
+from diagramgen.formats.plan import parse_plan
 from diagramgen.llm import BackendError, Sampling, cut_at_end, load_backend
 from diagramgen.llm.constrain import GrammarLogitsProcessor
-from diagramgen.plan import parse_plan
-
-
-@pytest.fixture(scope="module")
-def tokenizer():
-    return load_tokenizer()
 
 
 def _allowed_ids(processor: GrammarLogitsProcessor, row: int, vocab: int) -> list[int]:
@@ -37,7 +31,7 @@ def test_every_canonical_answer_is_inside_the_grammar(tokenizer) -> None:
 
 
 def test_a_request_naming_its_layers_fixes_their_order_and_windows(tokenizer) -> None:
-    from diagramgen.fidelity import mentioned_windows
+    from diagramgen.request.reading import mentioned_windows
 
     def accepts(layers: tuple, answer: str) -> bool:
         matcher = GrammarLogitsProcessor(tokenizer, 1, 0, layers).matchers[0]

@@ -3,11 +3,11 @@ from __future__ import annotations
 import statistics
 
 from diagramgen.diagram import Diagram, Edge, Node, Shape
-from diagramgen.intended import intended_to_plan
+from diagramgen.formats.nodelist import node_list_to_diagram
+from diagramgen.formats.plan import parse_plan
 from diagramgen.layout import layout_plan
-from diagramgen.metrics import readability
-from diagramgen.nodelist import node_list_to_diagram
-from diagramgen.plan import parse_plan
+from diagramgen.quality.metrics import readability
+from diagramgen.seedbench.intended import intended_to_plan
 
 
 def _box(node_id: str, x: float, y: float, label: str = "step", **kw) -> Node:

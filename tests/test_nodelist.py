@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from diagramgen.diagram import LineStyle, Shape
 from diagramgen.errors import DiagramTextError
-from diagramgen.nodelist import diagram_to_node_list, node_list_to_diagram, parse_node_list
+from diagramgen.formats.nodelist import diagram_to_node_list, node_list_to_diagram, parse_node_list
 
 
 def test_every_seed_format_case_parses(seed_format_cases: str) -> None:

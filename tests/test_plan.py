@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from diagramgen.diagram import Kind, LineStyle, Orientation, Shape
 from diagramgen.errors import DiagramTextError
-from diagramgen.plan import looks_like_plan, parse_plan, plan_to_text
+from diagramgen.formats.plan import looks_like_plan, parse_plan, plan_to_text
 
 NN = "nn horizontal palette=blue shape=circle\nlayer input 4\nlayer hidden 6\nlayer output 1\nend\n"
 CNN = (

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from diagramgen.formats.plan import parse_plan
 from diagramgen.layout import layout_plan
-from diagramgen.plan import parse_plan
 from diagramgen.render import save, to_png, to_svg
 
 FLOW = 'flow horizontal palette=blue\n"Load data" -> "Train model" -> "Evaluate"\n"Evaluate" -> "Train model" dashed\nend\n'

@@ -6,11 +6,13 @@ import numpy as np
 import pytest
 
 from diagramgen.diagram import Diagram, Node
-from diagramgen.generate import Candidate, add_user_scores, rank_candidates
+from diagramgen.formats.plan import parse_plan
 from diagramgen.layout import layout_plan
-from diagramgen.plan import parse_plan
-from diagramgen.scoring import encoder_id, final_score, knn_score, thumbnail, user_scores
-from diagramgen.store import Store
+from diagramgen.personal.autoencoder import encoder_id
+from diagramgen.personal.knn import final_score, knn_score, user_scores
+from diagramgen.personal.store import Store
+from diagramgen.pipeline import Candidate, add_user_scores, rank_candidates
+from diagramgen.render.raster import thumbnail
 
 
 def test_knn_scores_a_diagram_near_high_rated_ones_higher() -> None:
@@ -59,13 +61,13 @@ def test_thumbnails_are_small_normalised_images() -> None:
 
 
 def test_user_scores_enter_generation_when_the_user_has_ratings(tmp_path: Path) -> None:
-    from diagramgen.scoring import load_scorers
+    from diagramgen.personal.autoencoder import load_encoder
 
-    if load_scorers().encoder is None:
+    if load_encoder() is None:
         return  # no shipped encoder in this checkout: nothing to personalise with
     store = Store(tmp_path / "r.sqlite3")
     diagram = layout_plan(parse_plan("nn vertical palette=dark\ninput 3\ndense 4\noutput 2\nend\n"))
-    from diagramgen.scoring import encode
+    from diagramgen.personal.autoencoder import encode
 
     latent = encode(thumbnail(diagram)[None])
     assert latent is not None
@@ -78,10 +80,10 @@ def test_user_scores_enter_generation_when_the_user_has_ratings(tmp_path: Path) 
 
 
 def test_latents_of_an_older_encoder_are_re_encoded_or_left_out(tmp_path: Path) -> None:
+    from diagramgen.personal.autoencoder import encode, load_encoder
     from diagramgen.render import save
-    from diagramgen.scoring import encode, load_scorers
 
-    if load_scorers().encoder is None:
+    if load_encoder() is None:
         return
     store = Store(tmp_path / "r.sqlite3")
     diagram = layout_plan(parse_plan("nn vertical palette=dark\ninput 3\ndense 4\noutput 2\nend\n"))
@@ -105,8 +107,9 @@ def test_scorer_training_smoke_run_saves_loadable_models(tmp_path: Path) -> None
     from safetensors.torch import load_file
 
     from diagramgen.data import make_sft_dataset
-    from diagramgen.scoring.models import LATENT_DIM, AutoEncoder, ReadabilityCNN
-    from diagramgen.scoring.train import build_images, train_autoencoder, train_readability
+    from diagramgen.personal.autoencoder import LATENT_DIM, AutoEncoder
+    from diagramgen.quality.readability_cnn import ReadabilityCNN
+    from diagramgen.train.scorers import build_images, train_autoencoder, train_readability
 
     make_sft_dataset(tmp_path / "sft", 60)
     data = build_images(tmp_path / "sft", None, 48)
@@ -130,13 +133,13 @@ def test_shipped_cnn_tells_a_clean_diagram_from_a_cluttered_one(tmp_path: Path) 
     import copy
     import random
 
+    from diagramgen.quality.readability_cnn import image_readability, load_readability_ensemble
     from diagramgen.render import save
-    from diagramgen.scoring import image_readability, load_scorers
-    from diagramgen.scoring.train import _cramp, _shuffle
+    from diagramgen.train.scorers import _cramp, _shuffle
 
-    if load_scorers().readability is None:
+    if not load_readability_ensemble():
         return
-    from diagramgen.metrics import readability
+    from diagramgen.quality.metrics import readability
 
     clean = layout_plan(parse_plan("nn\ninput 4\ndense 6\ndense 10\noutput 1\nend\n"))
     cluttered = copy.deepcopy(clean)

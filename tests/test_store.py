@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from diagramgen.store import MIGRATIONS, Ranking, Store
+from diagramgen.personal.store import MIGRATIONS, Ranking, Store
 
 
 def test_schema_is_versioned_and_reopens(tmp_path: Path) -> None:

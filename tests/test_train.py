@@ -9,12 +9,14 @@ import torch
 
 from diagramgen.data import make_sft_dataset
 from diagramgen.data.prefs import make_pref_dataset
-from diagramgen.embedded import load_tokenizer
 from diagramgen.llm import Sampling
+from diagramgen.llm.embedded import load_tokenizer
 from diagramgen.llm.local import TransformersBackend
 from diagramgen.train.config import LoraSettings, TrainConfig, load_config
 from diagramgen.train.orpo import run_preference
 from diagramgen.train.sft import run_sft
+
+pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")

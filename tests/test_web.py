@@ -19,9 +19,9 @@ import pytest
 
 uvicorn = pytest.importorskip("uvicorn")
 
-from diagramgen.text import parse_diagram_text  # noqa: E402
+from diagramgen.layout import parse_diagram_text  # noqa: E402
 from diagramgen.web import WebSettings, create_app  # noqa: E402
-from diagramgen.web.app import COOKIE, DiagramService  # noqa: E402
+from diagramgen.web.service import COOKIE, DiagramService  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 PLAN = (
@@ -119,6 +119,7 @@ def test_bad_requests_get_a_message_not_a_job(server: Any) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Any:
+    """Debian's headless Chromium (every test using it is a `browser` test)."""
     if not CHROMIUM.is_file():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -134,6 +135,7 @@ def _page_for(browser: Any, server: Any, token: str) -> Any:
     return context.new_page()
 
 
+@pytest.mark.browser
 def test_invalid_edit_shows_the_parser_message_and_keeps_the_text(
     browser: Any, server: Any
 ) -> None:
@@ -154,7 +156,11 @@ def test_invalid_edit_shows_the_parser_message_and_keeps_the_text(
     page.context.close()
 
 
-def test_generate_rate_and_reload_keeps_the_rating(browser: Any, server: Any) -> None:
+@pytest.mark.browser
+def test_generate_rate_and_reload_keeps_the_rating(
+    browser: Any, server: Any, embedded_backend: Any
+) -> None:
+    server.service.use_backend(embedded_backend)  # the session's model, not a second load
     token, user = _user()
     page = _page_for(browser, server, token)
     page.goto(server.url + "/")

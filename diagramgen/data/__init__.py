@@ -1,4 +1,6 @@
-"""Training data: synthetic requests with plan answers and ground-truth structure.
+"""Beside the pipeline, training data: synthetic requests with plan answers and ground-truth
+structure (nets, CNNs, flows, in many phrasings), the seed's net requests, and preference pairs.
+Imports the stages and the seed bench; only `train` and the front ends import it.
 
 `make_sft_dataset` writes DIR/train.jsonl and DIR/val.jsonl, deterministic for a seed, with no
 request in both splits and none of the 200 held-out seed benchmark requests anywhere.
@@ -8,18 +10,18 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from diagramgen.data.cnns import sample_cnn
 from diagramgen.data.example import Example
 from diagramgen.data.flows import sample_flow
 from diagramgen.data.nets import sample_net
 from diagramgen.data.phrasing import random_style
-from diagramgen.intended import intended_to_plan, intended_to_structure
-from diagramgen.plan import plan_to_text
+from diagramgen.formats.plan import plan_to_text
+from diagramgen.jsonl import read_jsonl, write_jsonl
+from diagramgen.seedbench.intended import intended_to_plan, intended_to_structure
 
 SAMPLERS: dict[str, Callable[[random.Random], Example]] = {
     "nn": sample_net,
@@ -32,20 +34,6 @@ MIX = {"nn": 0.35, "cnn": 0.25, "flow": 0.40}
 def request_key(request: str) -> str:
     """Requests that differ only in case or spacing count as the same request."""
     return " ".join(request.lower().split())
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-
-
-def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with path.open("w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
-            count += 1
-    return count
 
 
 def benchmark_requests(seed_data: Path | None) -> set[str]:
@@ -99,6 +87,8 @@ def generate_examples(
 
 @dataclass(frozen=True)
 class DatasetInfo:
+    """What `make_sft_dataset` wrote: the train and val row counts and the output folder."""
+
     train: int
     val: int
     path: Path

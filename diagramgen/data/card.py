@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from diagramgen.data import read_jsonl
+from diagramgen.jsonl import read_jsonl
 
 
 def _percentile(values: list[int], q: float) -> int:

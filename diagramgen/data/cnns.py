@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from diagramgen.data.example import Example, make_example, net_structure
+from diagramgen.data.example import Example, make_example
 from diagramgen.data.phrasing import casing, number, plural, random_style, style_wish, typo
 from diagramgen.data.phrasing import with_style as add_wish
-from diagramgen.diagram import Kind
-from diagramgen.plan import Layer, Plan
+from diagramgen.diagram import Kind, net_structure
+from diagramgen.formats.plan import Layer, Plan
 
 INPUT_SIDES = [28, 32, 32, 64, 96, 128, 224, 256, 512]
 
@@ -177,6 +177,7 @@ def _lenet(rng: random.Random) -> tuple[str, int, int | None, list[Op], list[int
 
 
 def sample_cnn(rng: random.Random) -> Example:
+    """One random CNN request (now and then a LeNet) with its plan and ground-truth structure."""
     extras: list[Layer] = []
     if rng.random() < 0.07:
         request, side, channels, ops, widths, out = _lenet(rng)

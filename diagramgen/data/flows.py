@@ -7,11 +7,12 @@ import random
 import string
 from dataclasses import dataclass, field
 
-from diagramgen.data.example import Example, flow_structure, make_example
+from diagramgen.data.example import Example, flow_labels_structure, make_example
 from diagramgen.data.phrasing import join, random_style, style_wish, typo
 from diagramgen.data.phrasing import with_style as add_wish
 from diagramgen.diagram import Kind, LineStyle
-from diagramgen.plan import FlowEdge, FlowNode, Plan
+from diagramgen.formats.plan import FlowEdge, FlowNode, Plan
+from diagramgen.seedbench.vocabulary import SEED_DATA, SEED_PROCESSES
 
 Step = tuple[str, str]  # (label, node type)
 
@@ -28,23 +29,25 @@ PIPELINES: dict[str, list[Step]] = {
 }  # fmt: skip
 VERBS = ["parse", "fetch", "score", "normalize", "filter", "deduplicate", "enrich", "classify", "summarize", "translate", "index", "cache", "route", "aggregate", "visualize", "export", "encrypt", "compress", "label", "review", "embed", "tokenize", "resample", "cluster"]  # fmt: skip
 OBJECTS = ["invoices", "tickets", "emails", "logs", "images", "documents", "transactions", "sensor readings", "user profiles", "embeddings", "reports", "metrics", "queries", "audio clips", "product reviews", "click events", "PDFs", "tweets", "X-rays", "contracts"]  # fmt: skip
-SEED_DATA = {"matrices": "data", "data store": "db", "table": "chart", "pandas dataframe": "data", "png file": "image", "jpg file": "image", "text": "text", "string": "text", "numpy array": "data", "pytorch tensor": "data", "database": "db", "histogram": "chart", "graph": "chart", "sentence": "text", "buffer": "data", "tokens": "text", "figure": "image"}  # fmt: skip
-SEED_PROCESSES = {"PCA": "process", "NN": "model", "CNN model": "model", "pre-processing": "process", "code file": "func", "python file": "func", "function": "func", "LLM": "model", "deep learning model": "model", "feature engineering": "process"}  # fmt: skip
 ARROWS = [" → ", " -> ", " => ", " > ", " --> "]
 TITLES = ["pipeline", "flow", "workflow", "flowchart", "diagram", "process"]
 
 
 @dataclass
 class Graph:
+    """A flow being sampled: its steps, the edges between them by index, and which edges loop back."""
+
     steps: list[Step] = field(default_factory=list)
     edges: list[tuple[int, int]] = field(default_factory=list)
     back: set[int] = field(default_factory=set)  # indices of edges that close a loop
 
     @property
     def loops(self) -> set[tuple[int, int]]:
+        """The edges that close a loop, as (source, target) step indices."""
         return {self.edges[k] for k in self.back}
 
     def add(self, step: Step) -> int:
+        """Add a step unless one with the same label exists; return its index either way."""
         for i, existing in enumerate(self.steps):
             if existing[0] == step[0]:
                 return i
@@ -52,6 +55,7 @@ class Graph:
         return len(self.steps) - 1
 
     def link(self, a: int, b: int) -> None:
+        """Add an edge from step `a` to step `b`, skipping self-loops and duplicates."""
         if a != b and (a, b) not in self.edges:
             self.edges.append((a, b))
 
@@ -81,6 +85,7 @@ def _steps(rng: random.Random) -> tuple[str, list[Step]]:
 
 # Phrasings: each turns a Graph (chain order = step order) into a request.
 def say_arrows(rng: random.Random, title: str, g: Graph) -> str:
+    """The flow as arrow chains ('a -> b -> c'): the main chain, then the other edges."""
     arrow = rng.choice(ARROWS)
     chain, extra = _chain_and_rest(g)
     parts = [arrow.join(g.steps[i][0] for i in chain)]
@@ -91,6 +96,7 @@ def say_arrows(rng: random.Random, title: str, g: Graph) -> str:
 
 
 def say_list(rng: random.Random, title: str, g: Graph) -> str:
+    """The flow as a bulleted or numbered list of steps, with the other edges as extra items."""
     chain, extra = _chain_and_rest(g)
     bullet = rng.choice(["- ", "* ", "{n}. ", "step {n}: "])
     lines = [bullet.format(n=n + 1) + g.steps[i][0] for n, i in enumerate(chain)]
@@ -111,6 +117,7 @@ def say_list(rng: random.Random, title: str, g: Graph) -> str:
 
 
 def say_prose(rng: random.Random, title: str, g: Graph) -> str:
+    """The flow as prose ('first a, then b, ...'), with the other edges as extra sentences."""
     chain, extra = _chain_and_rest(g)
     labels = [g.steps[i][0] for i in chain]
     if rng.random() < 0.5 and len(labels) >= 3:
@@ -225,6 +232,7 @@ def _ids(n: int) -> list[str]:
 
 
 def sample_flow(rng: random.Random) -> Example:
+    """One random flow request with its plan and ground-truth structure."""
     if rng.random() < 0.12:
         request, g = _seed_statements(rng)
         source = "flow/seed"
@@ -248,4 +256,4 @@ def sample_flow(rng: random.Random) -> Example:
         FlowEdge(ids[a], ids[b], loop_style if k in g.back else None)
         for k, (a, b) in enumerate(g.edges)
     ]
-    return make_example(request, plan, flow_structure(labels, g.edges, ids), source)
+    return make_example(request, plan, flow_labels_structure(labels, g.edges, ids), source)

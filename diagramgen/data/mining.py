@@ -7,13 +7,14 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from diagramgen.compare import compare_structures
+from diagramgen.diagram import Structure
 from diagramgen.errors import DiagramTextError
+from diagramgen.layout import parse_diagram_text
 from diagramgen.llm import Backend, Sampling, cut_at_end
-from diagramgen.text import parse_diagram_text
+from diagramgen.quality.match import compare_structures
 
 
-def what_is_wrong(sample: str, gold: dict[str, Any]) -> str | None:
+def what_is_wrong(sample: str, gold: Structure) -> str | None:
     """Why a sampled answer is wrong, or None when it is right."""
     try:
         diagram, _ = parse_diagram_text(sample)

@@ -5,21 +5,21 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from diagramgen.data.example import Example, make_example, net_structure
+from diagramgen.data.example import Example, make_example
 from diagramgen.data.phrasing import casing, join, number, plural, random_style, style_wish, typo
 from diagramgen.data.phrasing import with_style as add_wish
-from diagramgen.diagram import Kind
-from diagramgen.plan import Layer, Plan
+from diagramgen.diagram import Kind, net_structure
+from diagramgen.formats.plan import Layer, Plan
 
 NET_NOUNS = [
     "neural net", "neural network", "network", "MLP", "multilayer perceptron", "feedforward network",
     "fully connected network", "dense network", "NN", "net", "DL model", "deep learning model",
 ]  # fmt: skip
 UNIT_NOUNS = ["nodes", "neurons", "units"]
-HIDDEN_NAMES = ["hidden layers", "intermediate layers", "mid layers", "hiddens"]
 
 
 def unit_count(rng: random.Random, small_bias: float = 0.6) -> int:
+    """A random layer width: 1 to 12 with probability `small_bias`, else a medium or large one."""
     r = rng.random()
     if r < small_bias:
         return rng.randint(1, 12)
@@ -44,6 +44,7 @@ def _hidden_list(rng: random.Random, hidden: list[int]) -> str:
 
 # Each template writes a request for sizes [input, *hidden, output], or None if it does not fit.
 def t_inputs_hidden_output(rng: random.Random, s: list[int]) -> str | None:
+    """Phrasing 'N inputs, hidden layers of a, b, M outputs' (None without a hidden layer)."""
     if len(s) < 3:
         return None
     noun, hidden = rng.choice(NET_NOUNS), s[1:-1]
@@ -55,6 +56,7 @@ def t_inputs_hidden_output(rng: random.Random, s: list[int]) -> str | None:
 
 
 def t_nodes_each(rng: random.Random, s: list[int]) -> str | None:
+    """Phrasing 'N input nodes, a, b hidden nodes, M outputs' (None without a hidden layer)."""
     if len(s) < 3:
         return None
     hidden = s[1:-1]
@@ -65,6 +67,7 @@ def t_nodes_each(rng: random.Random, s: list[int]) -> str | None:
 
 
 def t_dashes(rng: random.Random, s: list[int]) -> str | None:
+    """Phrasing as the sizes joined, e.g. 'MLP 4-8-3' (None for fewer than two layers)."""
     if len(s) < 2:
         return None
     sep = rng.choice(["-", "-", "x", " -> ", " → ", "/", ", "])
@@ -75,6 +78,7 @@ def t_dashes(rng: random.Random, s: list[int]) -> str | None:
 
 
 def t_perceptron(rng: random.Random, s: list[int]) -> str | None:
+    """Phrasing for a perceptron, inputs straight to outputs (None unless exactly two layers)."""
     if len(s) != 2:
         return None
     out = "a single output" if s[1] == 1 else f"{number(rng, s[1])} outputs"
@@ -87,6 +91,7 @@ def t_perceptron(rng: random.Random, s: list[int]) -> str | None:
 
 
 def t_hidden_of_units(rng: random.Random, s: list[int]) -> str | None:
+    """Phrasing 'taking N features, hidden layers of a, b units, M outputs' (None under two hidden layers)."""
     if len(s) < 4:
         return None
     hidden = s[1:-1]
@@ -100,6 +105,7 @@ def t_hidden_of_units(rng: random.Random, s: list[int]) -> str | None:
 
 
 def t_equal_hidden(rng: random.Random, s: list[int]) -> str | None:
+    """Phrasing 'K hidden layers with N units each' (None unless two or more equal hidden layers)."""
     hidden = s[1:-1]
     if len(hidden) < 2 or len(set(hidden)) != 1:
         return None
@@ -140,6 +146,7 @@ def t_seed(rng: random.Random, s: list[int]) -> str | None:
 
 
 def t_arrows(rng: random.Random, s: list[int]) -> str | None:
+    """Phrasing 'input layer of size N, then a, then output M' (None without a hidden layer)."""
     if len(s) < 3:
         return None
     parts = [f"input layer of size {s[0]}"] + [f"{h}" for h in s[1:-1]] + [f"output {s[-1]}"]
@@ -214,6 +221,7 @@ def _skip(rng: random.Random, plan: Plan) -> str:
 
 
 def sample_net(rng: random.Random) -> Example:
+    """One random fully connected net request with its plan and ground-truth structure."""
     if rng.random() < 0.12:
         request, sizes = _named(rng)
         source = "nn/named"

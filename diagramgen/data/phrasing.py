@@ -6,7 +6,7 @@ import random
 from dataclasses import replace
 
 from diagramgen.diagram import LineStyle, Orientation, Shape
-from diagramgen.plan import Style
+from diagramgen.formats.plan import Style
 from diagramgen.style import PALETTES
 
 WORDS = [
@@ -37,6 +37,7 @@ def join(rng: random.Random, items: list[str]) -> str:
 
 
 def plural(n: int, word: str) -> str:
+    """`word` with an 's' added unless `n` is 1."""
     return word if n == 1 else word + "s"
 
 
@@ -59,6 +60,7 @@ def typo(rng: random.Random, text: str, rate: float = 0.04) -> str:
 
 
 def casing(rng: random.Random, text: str) -> str:
+    """The text lowercased (30% of the time), with its first letter capitalised (10%), or as is."""
     r = rng.random()
     if r < 0.3:
         return text.lower()
@@ -110,6 +112,7 @@ def style_wish(rng: random.Random, style: Style, chance: float = 0.2) -> tuple[s
 
 
 def with_style(rng: random.Random, request: str, wish: str) -> str:
+    """The request with a style wish appended, after a comma or in parentheses (as is without one)."""
     if not wish:
         return request
     if rng.random() < 0.5:

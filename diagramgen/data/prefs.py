@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from diagramgen.data import read_jsonl, write_jsonl
 from diagramgen.diagram import Kind
-from diagramgen.plan import Plan, parse_plan, plan_to_text
+from diagramgen.formats.plan import Plan, parse_plan, plan_to_text
+from diagramgen.jsonl import read_jsonl, write_jsonl
 
 Mutation = Callable[[random.Random, Plan], str | None]  # edits the plan, returns the reason
 
@@ -139,6 +139,7 @@ def rejected_answer(rng: random.Random, chosen: str) -> tuple[str, str] | None:
 
 
 def make_pairs(rows: list[dict[str, Any]], seed: int, per_example: int = 1) -> list[dict[str, Any]]:
+    """Preference pairs: each row's answer as chosen against up to `per_example` made-up wrong ones."""
     rng = random.Random(seed)
     pairs = []
     for row in rows:

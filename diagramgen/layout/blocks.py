@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from diagramgen.diagram import Diagram, Edge, Group, Kind, LineStyle, Node, Shape
 from diagramgen.errors import DiagramTextError
+from diagramgen.formats.plan import Layer, Plan
 from diagramgen.layout.layers import Axes, layer_columns, layer_inputs, route_skips
-from diagramgen.plan import Layer, Plan
-from diagramgen.style import PALETTES, readable_text_color, text_width
+from diagramgen.style import PALETTES, readable_text_color
+from diagramgen.typeset import text_width
 
 FONT = 13.0
 LINE_H = 17.0
@@ -28,6 +29,7 @@ class Tensor:
     n: int | None = None
 
     def text(self) -> str:
+        """The shape as a block shows it, e.g. '30×30×16' or '128' (empty when unknown)."""
         if self.h is not None and self.w is not None:
             return f"{self.h}×{self.w}" + (f"×{self.c}" if self.c else "")
         return str(self.n) if self.n is not None else ""
@@ -74,6 +76,7 @@ def next_tensor(layer: Layer, x: Tensor) -> Tensor:
 
 
 def propagate(plan: Plan) -> list[Tensor]:
+    """The output tensor of every layer of the plan, in order."""
     shapes: list[Tensor] = []
     for layer, ins in zip(plan.layers, layer_inputs(plan), strict=True):
         shapes.append(next_tensor(layer, shapes[ins[0]] if ins else Tensor()))
@@ -85,6 +88,7 @@ def _kernel(layer: Layer) -> str:
 
 
 def block_title(layer: Layer) -> str:
+    """A block's title: the layer type with its window and filters, pool mode or dropout rate."""
     t = layer.type
     if t == "conv":
         filters = f", {layer.filters}" if layer.filters else ""

@@ -12,9 +12,10 @@ import math
 from dataclasses import dataclass, field
 
 from diagramgen.diagram import Diagram, Edge, Kind, LineStyle, Node, Point, Shape
+from diagramgen.formats.plan import Plan
 from diagramgen.layout.layers import Axes
-from diagramgen.plan import Plan
-from diagramgen.style import PALETTES, readable_text_color, text_width, wrap_label
+from diagramgen.style import PALETTES, readable_text_color
+from diagramgen.typeset import text_width, wrap_label
 
 FONT = 14.0
 LINE_H = 18.0
@@ -163,6 +164,7 @@ def _crossings_between(upper: list[int], lower: list[int], down: list[list[int]]
 
 
 def count_crossings(g: Layered) -> int:
+    """Edge crossings between each pair of adjacent ranks, summed."""
     return sum(_crossings_between(a, b, g.down) for a, b in zip(g.order, g.order[1:], strict=False))
 
 
@@ -285,6 +287,7 @@ def _node_box(label: str, shape: Shape) -> tuple[float, float]:
 
 
 def flow_layout(plan: Plan) -> Diagram:
+    """Lay out a flow: ranks, fewer crossings, placed nodes, routed edges (loops drawn back)."""
     axes = Axes(plan.style.orientation)
     palette = PALETTES[plan.style.palette]
     index = {node.id: i for i, node in enumerate(plan.nodes)}

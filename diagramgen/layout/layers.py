@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from diagramgen.diagram import Diagram, Edge, LineStyle, Node, Orientation, Point
-from diagramgen.plan import Plan
+from diagramgen.formats.plan import Plan
 
 
 def layer_inputs(plan: Plan) -> list[list[int]]:
@@ -36,18 +36,23 @@ class Axes:
 
     @property
     def horizontal(self) -> bool:
+        """Whether u runs along x (the flow goes left to right)."""
         return self.orientation is Orientation.HORIZONTAL
 
     def xy(self, u: float, v: float) -> Point:
+        """The (x, y) point at position (u, v)."""
         return (u, v) if self.horizontal else (v, u)
 
     def wh(self, along_u: float, along_v: float) -> tuple[float, float]:
+        """(width, height) of a box `along_u` long along the flow and `along_v` across it."""
         return (along_u, along_v) if self.horizontal else (along_v, along_u)
 
     def u_of(self, node: Node) -> float:
+        """A node's centre along the flow."""
         return node.x if self.horizontal else node.y
 
     def v_min(self, node: Node) -> float:
+        """A node's lowest v: its top side when horizontal, its left side when vertical."""
         return node.top if self.horizontal else node.left
 
 

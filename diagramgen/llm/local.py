@@ -7,15 +7,14 @@ from typing import Any
 
 import torch
 
+from diagramgen.assets import ADAPTER
 from diagramgen.llm import BackendError, Mode, Sampling
-from diagramgen.prompt import messages
-
-ADAPTER_DIR = Path(__file__).resolve().parents[1] / "weights" / "adapter"
+from diagramgen.llm.prompt import messages
 
 
 def shipped_adapter() -> Path | None:
     """The LoRA adapter trained by this project and shipped in the package, if present."""
-    return ADAPTER_DIR if (ADAPTER_DIR / "adapter_config.json").is_file() else None
+    return ADAPTER if (ADAPTER / "adapter_config.json").is_file() else None
 
 
 class TransformersBackend:
@@ -54,12 +53,14 @@ class TransformersBackend:
         self.few_shot = few_shot if few_shot is not None else adapter is None
 
     def prompt_ids(self, request: str) -> list[int]:
+        """Token ids of the chat prompt for one request, ending where the answer starts."""
         chat = messages(request, few_shot=self.few_shot, node_list=self.mode == "nodelist")
         ids = self.tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=True)
         return list(ids["input_ids"] if isinstance(ids, dict) or hasattr(ids, "keys") else ids)
 
     @torch.inference_mode()
     def generate(self, requests: list[str], sampling: Sampling) -> list[list[str]]:
+        """For each request, `sampling.n` raw answers from the local model."""
         return [self._sample(request, sampling) for request in requests]
 
     def _sample(self, request: str, sampling: Sampling) -> list[str]:
@@ -69,8 +70,8 @@ class TransformersBackend:
         torch.manual_seed(sampling.seed)
         processors = LogitsProcessorList()
         if self.constrained:
-            from diagramgen.fidelity import mentioned_windows
             from diagramgen.llm.constrain import GrammarLogitsProcessor
+            from diagramgen.request.reading import mentioned_windows
 
             layers = tuple(mentioned_windows(request))
             processors.append(
@@ -89,7 +90,7 @@ class TransformersBackend:
             eos_token_id=self.tokenizer.eos_token_id,
         )
         new = out[:, ids.shape[1] :]
-        return self.tokenizer.batch_decode(new, skip_special_tokens=True)
+        return list(self.tokenizer.batch_decode(new, skip_special_tokens=True))
 
 
 def _half_dtype() -> torch.dtype:
@@ -124,7 +125,7 @@ def _merged_dir(path: Path, adapter: Path, dtype: torch.dtype) -> Path | None:
     """Cache folder of this base + adapter + dtype (keyed by the adapter's bytes)."""
     import hashlib
 
-    from diagramgen.embedded import cache_dir
+    from diagramgen.llm.embedded import cache_dir
 
     digest = hashlib.sha256(str(path.resolve()).encode() + str(dtype).encode())
     for name in ("adapter_config.json", "adapter_model.safetensors"):
@@ -150,7 +151,7 @@ def embedded_backend(
     half: bool = True,
 ) -> TransformersBackend:
     """SmolLM2-135M-Instruct from the installed wheel, with the shipped adapter when present."""
-    from diagramgen.embedded import EmbeddedModelMissing, base_model_dir
+    from diagramgen.llm.embedded import EmbeddedModelMissing, base_model_dir
 
     try:
         path = base_model_dir()

@@ -9,10 +9,12 @@ import urllib.request
 from typing import Any
 
 from diagramgen.llm import BackendError, Mode, Sampling
-from diagramgen.prompt import messages
+from diagramgen.llm.prompt import messages
 
 
 class OpenAIBackend:
+    """A backend that asks an OpenAI-compatible server's chat completions endpoint."""
+
     def __init__(
         self,
         base_url: str,
@@ -48,6 +50,7 @@ class OpenAIBackend:
             raise BackendError(f"{self.name} did not answer with JSON") from None
 
     def generate(self, requests: list[str], sampling: Sampling) -> list[list[str]]:
+        """For each request, `sampling.n` raw answers from the server."""
         out = []
         for request in requests:
             body = {

@@ -14,8 +14,9 @@ from diagramgen.train.config import TrainConfig
 
 
 def base_model_path(cfg: TrainConfig) -> Path:
+    """The base model's folder: the embedded model's, or a local Hugging Face model directory."""
     if cfg.base_model == "embedded":
-        from diagramgen.embedded import base_model_dir
+        from diagramgen.llm.embedded import base_model_dir
 
         return base_model_dir()
     path = Path(cfg.base_model)
@@ -38,6 +39,7 @@ def precision_flags(cfg: TrainConfig) -> dict[str, bool]:
 
 
 def lora_config(cfg: TrainConfig) -> Any:
+    """The PEFT LoRA config for a causal LM, from the run's LoRA settings."""
     from peft import LoraConfig
 
     return LoraConfig(
@@ -65,7 +67,7 @@ def load_model(cfg: TrainConfig) -> tuple[Any, Any]:
     return model, tokenizer
 
 
-class EffectiveBatchLogger(TrainerCallback):
+class EffectiveBatchLogger(TrainerCallback):  # type: ignore[misc]
     """Log the real batch size: per-device x processes x accumulation (the seed's silently
     doubled on two GPUs)."""
 
@@ -74,6 +76,7 @@ class EffectiveBatchLogger(TrainerCallback):
         self.effective = 0
 
     def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        """Work out the effective batch size and print it as training starts."""
         self.effective = (
             args.per_device_train_batch_size * args.world_size * args.gradient_accumulation_steps
         )
@@ -86,6 +89,7 @@ class EffectiveBatchLogger(TrainerCallback):
 
 
 def latest_checkpoint(output: Path) -> Path | None:
+    """The highest-numbered checkpoint-N folder in `output`, or None."""
     checkpoints = sorted(output.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
     return checkpoints[-1] if checkpoints else None
 

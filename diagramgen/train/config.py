@@ -10,6 +10,8 @@ from typing import Any
 
 @dataclass
 class LoraSettings:
+    """LoRA adapter settings."""
+
     r: int = 16
     """LoRA rank."""
     alpha: int = 32
@@ -31,6 +33,8 @@ class LoraSettings:
 
 @dataclass
 class TrainConfig:
+    """Settings for one training run (SFT or ORPO)."""
+
     data: Path = Path("data/sft")
     """Dataset folder with train.jsonl and val.jsonl (SFT rows, or preference pairs for ORPO)."""
     output: Path = Path("runs/sft")

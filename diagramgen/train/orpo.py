@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from diagramgen.data import read_jsonl
-from diagramgen.prompt import preference_row
+from diagramgen.jsonl import read_jsonl
+from diagramgen.llm.prompt import preference_row
 from diagramgen.train.common import (
     EffectiveBatchLogger,
     latest_checkpoint,

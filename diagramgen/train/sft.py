@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from diagramgen.data import read_jsonl
-from diagramgen.prompt import sft_row
+from diagramgen.jsonl import read_jsonl
+from diagramgen.llm.prompt import sft_row
 from diagramgen.train.common import (
     EffectiveBatchLogger,
     latest_checkpoint,

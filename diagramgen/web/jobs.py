@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Job:
+    """One generation request of a user, with its progress and the diagrams it made."""
+
     id: str
     owner: str
     request: str
@@ -39,6 +41,7 @@ class JobQueue:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diagramgen-job")
 
     def submit(self, owner: str, request: str) -> Job:
+        """Queue a job for this owner and return it (the oldest beyond `keep` are forgotten)."""
         job = Job(secrets.token_urlsafe(12), owner, request)
         with self._lock:
             self._jobs[job.id] = job
@@ -49,6 +52,7 @@ class JobQueue:
         return job
 
     def pending(self, owner: str) -> int:
+        """How many of this owner's jobs have not finished."""
         with self._lock:
             return sum(j.owner == owner and not j.done for j in self._jobs.values())
 
@@ -66,12 +70,13 @@ class JobQueue:
             job.done = True
 
     def shutdown(self) -> None:
+        """Stop the worker, cancelling jobs not yet started."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _user_message(exc: Exception) -> str:
-    from diagramgen.generate import RequestError
     from diagramgen.llm import BackendError
+    from diagramgen.request import RequestError
 
     if isinstance(exc, RequestError | BackendError | ValueError):
         return str(exc)
@@ -87,6 +92,7 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def allow(self, key: str) -> bool:
+        """Whether `key` may have another event now (counted if so)."""
         now = time.monotonic()
         with self._lock:
             events = self._events.setdefault(key, deque())

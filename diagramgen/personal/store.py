@@ -72,6 +72,8 @@ class Ranking:
 
 @dataclass(frozen=True)
 class StoredDiagram:
+    """A stored diagram: its id, request, text, owner, creation time and ranking."""
+
     id: int
     request: str
     text: str
@@ -82,6 +84,8 @@ class StoredDiagram:
 
 @dataclass(frozen=True)
 class Rating:
+    """A user's latest score for a diagram, with the diagram's latent and image path."""
+
     diagram_id: int
     score: float
     latent: np.ndarray | None
@@ -99,6 +103,8 @@ def _ranking(blob: str | None) -> Ranking | None:
 
 
 class Store:
+    """The SQLite store of users, diagrams and ratings (its schema migrated on open)."""
+
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -133,10 +139,12 @@ class Store:
 
     @property
     def schema_version(self) -> int:
+        """The database's schema version (its SQLite user_version)."""
         with self._connect() as db:
             return int(db.execute("PRAGMA user_version").fetchone()[0])
 
     def user_id(self, name: str) -> int:
+        """The id of the user with this name, added if new (a name is 1 to 64 characters)."""
         name = name.strip()
         if not name or len(name) > 64:
             raise ValueError("a user name is 1 to 64 characters")
@@ -154,6 +162,7 @@ class Store:
         latent_model: str | None = None,
         ranking: Ranking | None = None,
     ) -> int:
+        """Store a diagram and return its id."""
         blob = None if latent is None else np.asarray(latent, dtype=np.float32).tobytes()
         owner_id = self.user_id(owner) if owner is not None else None
         made = None if ranking is None else json.dumps(asdict(ranking))
@@ -175,6 +184,7 @@ class Store:
             )
 
     def set_image(self, diagram_id: int, image_path: str) -> None:
+        """Record where a diagram's image is."""
         with self._connect() as db:
             db.execute("UPDATE diagrams SET image_path = ? WHERE id = ?", (image_path, diagram_id))
 
@@ -184,6 +194,7 @@ class Store:
     )
 
     def diagram(self, diagram_id: int) -> StoredDiagram | None:
+        """The diagram with this id, or None."""
         with self._connect() as db:
             row = db.execute(f"{self._SELECT} WHERE d.id = ?", (diagram_id,)).fetchone()
         return _stored(row) if row else None
@@ -198,6 +209,7 @@ class Store:
         return [_stored(row) for row in rows]
 
     def diagram_by_image(self, image_path: str) -> int | None:
+        """The id of the diagram with this image path, or None."""
         with self._connect() as db:
             row = db.execute(
                 "SELECT id FROM diagrams WHERE image_path = ?", (image_path,)
@@ -205,6 +217,7 @@ class Store:
             return int(row[0]) if row else None
 
     def rate(self, user: str, diagram_id: int, score: float) -> None:
+        """Record a user's 0-5 score for a diagram (KeyError if there is no such diagram)."""
         if not 0 <= score <= 5:
             raise ValueError(f"a rating is between 0 and 5, got {score}")
         uid = self.user_id(user)
@@ -243,5 +256,6 @@ class Store:
         ]
 
     def count_ratings(self) -> int:
+        """How many ratings are stored, over all users."""
         with self._connect() as db:
             return int(db.execute("SELECT COUNT(*) FROM ratings").fetchone()[0])

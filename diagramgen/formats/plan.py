@@ -23,34 +23,29 @@ import re
 from dataclasses import dataclass, field
 
 from diagramgen.diagram import Kind, LineStyle, Orientation, Shape
-from diagramgen.errors import MAX_LINE_CHARS, MAX_NODES, DiagramTextError, check_size
-from diagramgen.style import DEFAULT_PALETTE, PALETTES
-
-END = "end"
-MAX_LAYERS = 200
-MAX_UNITS = 1_000_000
-MAX_IMAGE_SIDE = 8192
-
-LAYER_TYPES = ("input", "dense", "output", "conv", "pool", "flatten", "dropout")
-LAYER_ALIASES = {"hidden": "dense", "fc": "dense", "linear": "dense"}
-FLOW_TYPES = (
-    "process",
-    "data",
-    "db",
-    "model",
-    "func",
-    "chart",
-    "text",
-    "image",
-    "decision",
-    "terminal",
+from diagramgen.errors import DiagramTextError, check_size
+from diagramgen.limits import (
+    MAX_EDGES,
+    MAX_FILTERS,
+    MAX_IMAGE_SIDE,
+    MAX_KERNEL,
+    MAX_LAYERS,
+    MAX_LINE_CHARS,
+    MAX_NODES,
+    MAX_STRIDE,
+    MAX_UNITS,
 )
-SHAPE_WORDS = {"rect": Shape.RECTANGLE, "round": Shape.ROUND_RECTANGLE, "circle": Shape.CIRCLE}
-LINE_WORDS = {
-    "arrow": LineStyle.SOLID_ARROW,
-    "line": LineStyle.SOLID_LINE,
-    "dashed": LineStyle.DASHED_LINE,
-}
+from diagramgen.style import DEFAULT_PALETTE, PALETTES
+from diagramgen.vocabulary import (
+    END,
+    LAYER_TYPES,
+    LINE_WORDS,
+    NODE_TYPES,
+    PLAN_KINDS,
+    SHAPE_WORDS,
+    layer_type,
+)
+
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 _DIMS = re.compile(r"(\d+)(?:x(\d+))?(?:x(\d+))?$")
 _FLOW_TOKEN = re.compile(r'"[^"]*"|->|,|[^\s,"]+')
@@ -59,6 +54,8 @@ _LAYER_TOKEN = re.compile(r'"[^"]*"|[^\s"]+')
 
 @dataclass
 class Style:
+    """How a plan asks to be drawn: orientation, palette, and optional shape and line overrides."""
+
     orientation: Orientation = Orientation.HORIZONTAL
     palette: str = DEFAULT_PALETTE
     shape: Shape | None = None  # None: the kind's default
@@ -67,6 +64,8 @@ class Style:
 
 @dataclass
 class Layer:
+    """One layer of a net or CNN plan: its type, the settings that type uses, its source line."""
+
     type: str  # one of LAYER_TYPES
     units: int | None = None  # input (vector) / dense / output
     image: tuple[int, ...] | None = None  # input HxW or HxWxC
@@ -84,6 +83,8 @@ class Layer:
 
 @dataclass
 class FlowNode:
+    """One node of a flow plan: id, label, node type, optional shape and its source line."""
+
     id: str
     label: str
     type: str = "process"
@@ -93,6 +94,8 @@ class FlowNode:
 
 @dataclass
 class FlowEdge:
+    """One edge of a flow plan, with an optional line style and its source line."""
+
     source: str
     target: str
     style: LineStyle | None = None
@@ -101,6 +104,8 @@ class FlowEdge:
 
 @dataclass
 class Plan:
+    """A parsed plan: kind and style, then layers and skips (nets) or nodes and edges (flows)."""
+
     kind: Kind
     style: Style = field(default_factory=Style)
     layers: list[Layer] = field(default_factory=list)
@@ -143,8 +148,8 @@ def _kernel(word: str, line: int) -> tuple[int, int]:
     m = _DIMS.match(word)
     if not m or m.group(3):
         raise _fail(line, f"kernel should look like 3x3, got {word!r}")
-    k1 = _int(m.group(1), line, "kernel size", 1, 64)
-    k2 = _int(m.group(2), line, "kernel size", 1, 64) if m.group(2) else k1
+    k1 = _int(m.group(1), line, "kernel size", 1, MAX_KERNEL)
+    k2 = _int(m.group(2), line, "kernel size", 1, MAX_KERNEL) if m.group(2) else k1
     return (k1, k2)
 
 
@@ -188,7 +193,7 @@ def _layer_refs(text: str, line: int, count: int) -> list[int]:
 
 
 def _parse_layer(words: list[str], line: int, index: int) -> Layer:
-    kind = LAYER_ALIASES.get(words[0], words[0])
+    kind = layer_type(words[0])
     if kind not in LAYER_TYPES:
         raise _fail(line, f"unknown layer type {words[0]!r} (one of: {', '.join(LAYER_TYPES)})")
     layer = Layer(type=kind, line=line)
@@ -201,7 +206,7 @@ def _parse_layer(words: list[str], line: int, index: int) -> Layer:
                 raise _fail(line, "the first layer has no earlier layer to come from")
             layer.inputs = _layer_refs(word[5:], line, index)
         elif word.startswith("stride="):
-            layer.stride = _int(word[7:], line, "stride", 1, 64)
+            layer.stride = _int(word[7:], line, "stride", 1, MAX_STRIDE)
         elif word == "same" and kind == "conv":
             layer.same = True
         elif word in ("max", "avg") and kind == "pool":
@@ -239,7 +244,7 @@ def _layer_args(layer: Layer, args: list[str], line: int) -> None:
             raise _fail(line, "conv needs a kernel, e.g. 'conv 3x3' or 'conv 3x3 32'")
         layer.kernel = _kernel(args[0], line)
         if len(args) == 2:
-            layer.filters = _int(args[1], line, "filter count", 1, 100_000)
+            layer.filters = _int(args[1], line, "filter count", 1, MAX_FILTERS)
     elif kind == "pool" and not layer.global_pool:
         if not args:
             raise _fail(line, "pool needs a window, e.g. 'pool 2x2' or 'pool global'")
@@ -284,12 +289,12 @@ class _FlowBuilder:
             raise _fail(line, f"node {node_id!r} is declared twice")
         node = FlowNode(id=node_id, label=words[2][1:-1].strip(), line=line)
         for word in words[3:]:
-            if word in FLOW_TYPES:
+            if word in NODE_TYPES:
                 node.type = word
             elif word.startswith("shape=") and word[6:] in SHAPE_WORDS:
                 node.shape = SHAPE_WORDS[word[6:]]
             else:
-                raise _fail(line, f"unknown node option {word!r} (types: {', '.join(FLOW_TYPES)})")
+                raise _fail(line, f"unknown node option {word!r} (types: {', '.join(NODE_TYPES)})")
         self._register(node, line)
 
     def _register(self, node: FlowNode, line: int) -> None:
@@ -399,8 +404,8 @@ def _check_complete(plan: Plan) -> None:
     if plan.kind is Kind.FLOW:
         if not plan.nodes:
             raise _fail(0, "a flow needs at least one node")
-        if len(plan.edges) > 4 * MAX_NODES:
-            raise _fail(0, f"more than {4 * MAX_NODES} edges; refusing")
+        if len(plan.edges) > MAX_EDGES:
+            raise _fail(0, f"more than {MAX_EDGES} edges; refusing")
     elif not plan.layers:
         raise _fail(0, f"a {plan.kind.value} plan needs at least one layer")
 
@@ -417,6 +422,7 @@ def _style_header(plan: Plan) -> str:
 
 
 def layer_to_text(layer: Layer) -> str:
+    """The plan line for one layer, e.g. 'conv 3x3 16 same'."""
     words = [layer.type]
     if layer.image:
         words.append("x".join(map(str, layer.image)))
@@ -483,5 +489,5 @@ def looks_like_plan(text: str) -> bool:
     for raw in text.splitlines():
         content = _strip_comment(raw)
         if content:
-            return content.split()[0] in ("nn", "cnn", "flow")
+            return content.split()[0] in PLAN_KINDS
     return False

@@ -12,14 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from diagramgen.data import read_jsonl
+from diagramgen.assets import WEIGHTS
 from diagramgen.diagram import Diagram, Orientation, Shape
 from diagramgen.errors import DiagramTextError
+from diagramgen.formats.nodelist import node_list_to_diagram
+from diagramgen.formats.plan import Style, parse_plan
+from diagramgen.jsonl import read_jsonl
 from diagramgen.layout import layout_plan
-from diagramgen.metrics import readability
-from diagramgen.nodelist import node_list_to_diagram
-from diagramgen.plan import Style, parse_plan
-from diagramgen.scoring import READABILITY_SIDE, THUMB, WEIGHTS, small_png, thumbnail_png
+from diagramgen.quality.metrics import readability
+from diagramgen.render.raster import READABILITY_SIDE, THUMB, small_png, thumbnail_png
 from diagramgen.style import PALETTES
 
 
@@ -73,12 +74,15 @@ ORIENTATIONS, PALETTE_NAMES, SHAPES = list(Orientation), list(PALETTES), list(Sh
 
 @dataclass
 class ImageSet:
+    """Rendered diagrams to train the image models on, with their readability scores and styles."""
+
     images: np.ndarray  # (N, 3, 64, 64), the auto-encoder's input
     large: np.ndarray  # (N, 3, 128, 128), the same images for the readability CNN
     scores: np.ndarray  # (N,) readability metric, 0-5
     styles: np.ndarray  # (N, 3) orientation, palette, shape indices; -1 where unknown (seed's)
 
     def style_names(self) -> list[str]:
+        """A readable name for each image's style ('seed' for the seed's own images)."""
         return [
             "seed" if o < 0 else f"{ORIENTATIONS[o]} {PALETTE_NAMES[p]} {SHAPES[s]}"
             for o, p, s in self.styles.tolist()
@@ -86,6 +90,7 @@ class ImageSet:
 
 
 def random_style(rng: random.Random) -> Style:
+    """A random orientation, palette and shape."""
     return Style(rng.choice(ORIENTATIONS), rng.choice(PALETTE_NAMES), rng.choice(SHAPES))
 
 
@@ -199,7 +204,7 @@ def train_readability(
     import torch
     from safetensors.torch import save_file
 
-    from diagramgen.scoring.models import ReadabilityCNN
+    from diagramgen.quality.readability_cnn import ReadabilityCNN
 
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
@@ -233,7 +238,7 @@ def _holdout_metrics(out: Path, x: Any, truth: np.ndarray, folds: int) -> dict[s
     import torch
     from safetensors.torch import load_file
 
-    from diagramgen.scoring.models import ReadabilityCNN
+    from diagramgen.quality.readability_cnn import ReadabilityCNN
 
     probs = []
     for fold in range(folds):
@@ -267,7 +272,7 @@ def train_autoencoder(
     import torch
     from safetensors.torch import save_file
 
-    from diagramgen.scoring.models import LATENT_DIM, AutoEncoder
+    from diagramgen.personal.autoencoder import LATENT_DIM, AutoEncoder
 
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
@@ -290,7 +295,7 @@ def train_autoencoder(
                     head(z), labels[batch, i], ignore_index=-1
                 )
             opt.zero_grad()
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             opt.step()
     _recalibrate_batchnorm(model, x, train)
     with torch.inference_mode():

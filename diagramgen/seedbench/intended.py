@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from diagramgen.diagram import Kind, Orientation
-from diagramgen.plan import FlowEdge, FlowNode, Layer, Plan, Style
+from diagramgen.diagram import Kind, Orientation, Structure, flow_structure, net_structure
+from diagramgen.formats.plan import FlowEdge, FlowNode, Layer, Plan, Style
 
-FLOW_TYPES = {
+SEED_NODE_TYPES = {
     "numeric": "data",
     "db": "db",
     "picture": "image",
@@ -73,7 +73,7 @@ def intended_to_plan(intended: dict[str, Any], style: Style | None = None) -> Pl
     for node in intended["shape_types"]:
         t = node["type"]
         plan.nodes.append(
-            FlowNode(f"n{node['id']}", FLOW_LABELS.get(t, t), FLOW_TYPES.get(t, "process"))
+            FlowNode(f"n{node['id']}", FLOW_LABELS.get(t, t), SEED_NODE_TYPES.get(t, "process"))
         )
     for node in intended["shape_types"]:
         for target in node["connected_node_ids"]:
@@ -81,27 +81,17 @@ def intended_to_plan(intended: dict[str, Any], style: Style | None = None) -> Pl
     return plan
 
 
-def intended_to_structure(intended: dict[str, Any]) -> dict[str, Any]:
+def intended_to_structure(intended: dict[str, Any]) -> Structure:
     """The seed's intended structure in our structure-summary schema."""
     if intended["task_name"] == "dl_model":
         layers = dl_layers(intended)
         kind = "cnn" if any(layer.type == "conv" for layer in layers) else "nn"
         sizes = [int(s) for s in intended["shape_sizes"]]
-        return {
-            "kind": kind,
-            "layers": [
-                {"type": layer.type, "size": size, "label": ""}
-                for layer, size in zip(layers, sizes, strict=True)
-            ],
-            "nodes": [],
-            "edges": [],
-        }
+        return net_structure(
+            kind, ((layer.type, size) for layer, size in zip(layers, sizes, strict=True))
+        )
     nodes = intended["shape_types"]
-    return {
-        "kind": "flow",
-        "layers": [],
-        "nodes": [
-            {"id": f"n{n['id']}", "label": FLOW_LABELS.get(n["type"], n["type"])} for n in nodes
-        ],
-        "edges": [[f"n{n['id']}", f"n{t}"] for n in nodes for t in n["connected_node_ids"]],
-    }
+    return flow_structure(
+        ((f"n{n['id']}", FLOW_LABELS.get(n["type"], n["type"])) for n in nodes),
+        ((f"n{n['id']}", f"n{t}") for n in nodes for t in n["connected_node_ids"]),
+    )

@@ -6,14 +6,15 @@ from typing import Literal
 
 from diagramgen.diagram import Diagram
 from diagramgen.errors import Problem
-from diagramgen.layout import layout_plan
-from diagramgen.nodelist import node_list_to_diagram
-from diagramgen.plan import looks_like_plan, parse_plan
+from diagramgen.formats.nodelist import node_list_to_diagram
+from diagramgen.formats.plan import looks_like_plan, parse_plan
+from diagramgen.layout.engine import layout_plan
 
 TextFormat = Literal["auto", "plan", "nodelist"]
 
 
 def detect_format(text: str) -> Literal["plan", "nodelist"]:
+    """Which format a diagram text is written in, by its first meaningful line."""
     return "plan" if looks_like_plan(text) else "nodelist"
 
 

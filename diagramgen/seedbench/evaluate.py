@@ -17,31 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from diagramgen.compare import compare_structures, normalize_label
-from diagramgen.diagram import Diagram
+from diagramgen.diagram import Diagram, Structure, net_structure
 from diagramgen.errors import DiagramTextError
-from diagramgen.generate import Candidate, rank_candidates, sample_candidates
-from diagramgen.intended import intended_to_structure
+from diagramgen.formats.nodelist import node_list_to_diagram
 from diagramgen.llm import Backend, Sampling
-from diagramgen.metrics import readability
-from diagramgen.nodelist import node_list_to_diagram
-
-# The things the seed's flowchart requests name (read off its 900 requests): a faithful flow
-# has a node labelled with each one the request mentions.
-SEED_FLOW_TERMS = sorted(
-    {
-        "png file", "jpg file", "picture", "figure", "image", "data store", "data storage",
-        "database",
-        "db", "sentence", "text", "string", "tokens", "python code", "python file", "code file",
-        "function", "table", "pandas dataframe", "experiment result", "line chart", "chart",
-        "histogram", "graph", "language model", "llm", "cnn model", "deep learning model",
-        "machine learning model", "ai model", "neural network", "nn", "pca", "feature engineering",
-        "pre-processing", "pytorch tensor", "tensorflow tensor", "tensors", "tensor", "buffers",
-        "buffer", "numeric values", "matrices", "matrix", "numpy array",
-    },
-    key=len,
-    reverse=True,
-)  # fmt: skip
+from diagramgen.pipeline import Candidate, rank_candidates, sample_candidates
+from diagramgen.quality.match import compare_structures
+from diagramgen.quality.metrics import readability
+from diagramgen.request.reading import share_from_request
+from diagramgen.seedbench.intended import intended_to_structure
+from diagramgen.seedbench.vocabulary import SEED_FLOW_TERMS
+from diagramgen.vocabulary import normalize_label
 
 
 def mentioned_terms(request: str) -> list[str]:
@@ -58,6 +44,8 @@ def mentioned_terms(request: str) -> list[str]:
 
 @dataclass
 class RowResult:
+    """The evaluation of one benchmark request."""
+
     kind: str
     samples: int
     valid: int
@@ -79,9 +67,13 @@ def reason_kind(reason: str) -> str:
 
 @dataclass
 class Report:
+    """The results of an evaluation run, one row per request."""
+
     rows: list[RowResult] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
+        """Rates and means over the rows: parsing, exact matches, flows, latency, drop reasons."""
+
         def by(kind: str | None) -> list[RowResult]:
             return [r for r in self.rows if kind is None or r.kind == kind]
 
@@ -116,16 +108,15 @@ class Report:
         return out
 
 
-def gold_structure(row: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+def gold_structure(row: dict[str, Any]) -> tuple[Structure, bool]:
     """(wanted structure, whether its flow labels are real labels)."""
     if "structure" in row:
         return row["structure"], True
     return intended_to_structure(row["intended"]), False
 
 
-def judge(
-    request: str, diagram: Diagram | None, gold: dict[str, Any], labelled: bool
-) -> dict[str, Any]:
+def judge(request: str, diagram: Diagram | None, gold: Structure, labelled: bool) -> dict[str, Any]:
+    """Judge one request's top diagram against the wanted structure (all failing without one)."""
     if diagram is None:
         return {
             "exact": None if gold["kind"] == "flow" and not labelled else False,
@@ -138,10 +129,7 @@ def judge(
     pred = diagram.structure()
     r = readability(diagram)
     labels = [n["label"] for n in pred["nodes"] if n["label"]]
-    wanted = normalize_label(request)
-    from_request = sum(normalize_label(label) in wanted for label in labels) / max(
-        1, len(pred["nodes"])
-    )
+    from_request = share_from_request(labels, request)
     counts = len(pred["nodes"]) == len(gold["nodes"]) and len(pred["edges"]) == len(gold["edges"])
     if gold["kind"] == "flow" and not labelled:
         exact = None  # the seed's flowcharts have no labels to match exactly
@@ -160,13 +148,14 @@ def judge(
     }
 
 
-def evaluate(
+def run_evaluation(
     rows: list[dict[str, Any]],
     backend: Backend,
     sampling: Sampling,
     count_tokens: Callable[[list[str]], list[int]],
     progress: Callable[[], None] | None = None,
 ) -> Report:
+    """Sample candidates for each row, rank them and judge the top one."""
     report = Report()
     for row in rows:
         gold, labelled = gold_structure(row)
@@ -198,16 +187,14 @@ def evaluate(
     return report
 
 
-def seed_net_structure(diagram: Diagram, kind: str) -> dict[str, Any]:
+def seed_net_structure(diagram: Diagram, kind: str) -> Structure:
     """Read the seed's node-list dense nets back as layers: each layer is one row (same y)."""
     rows: dict[int, int] = {}
     for node in diagram.nodes:
         rows[round(node.y)] = rows.get(round(node.y), 0) + 1
     sizes = [rows[k] for k in sorted(rows)]
-    layers = [{"type": "dense", "size": s, "label": ""} for s in sizes]
-    if layers:
-        layers[0]["type"], layers[-1]["type"] = "input", "output"
-    return {"kind": kind, "layers": layers, "nodes": [], "edges": []}
+    types = ["input", *["dense"] * (len(sizes) - 2), "output"] if len(sizes) > 1 else ["output"]
+    return net_structure(kind, zip(types[: len(sizes)], sizes, strict=True))
 
 
 def evaluate_seed_outputs(
@@ -239,3 +226,30 @@ def evaluate_seed_outputs(
             )
         )
     return report
+
+
+def _cell(value: object) -> str:
+    return "-" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def summary_rows(results: dict[str, dict[str, Any]]) -> list[list[str]]:
+    """Summaries of several systems side by side: one row per metric, one column per system,
+    numbers to 3 decimals and '-' where a system has no value."""
+    keys = sorted({k for summary in results.values() for k in summary if k != "drop_reasons"})
+    rows = []
+    for key in keys:
+        cells = [summary.get(key) for summary in results.values()]
+        shown = [
+            "-" if c is None else f"{c:.3f}" if isinstance(c, float) else str(c) for c in cells
+        ]
+        rows.append([key, *shown])
+    return rows
+
+
+def drop_lines(results: dict[str, dict[str, Any]]) -> list[str]:
+    """One line per system and kind of dropped sample: how many, and why."""
+    return [
+        f"{name}: {times} samples dropped: {reason}"
+        for name, summary in results.items()
+        for reason, times in summary.get("drop_reasons", {}).items()
+    ]

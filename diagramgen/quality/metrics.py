@@ -16,8 +16,8 @@ import numpy as np
 
 from diagramgen.diagram import Diagram, Node, Shape
 from diagramgen.geometry import edge_path
-from diagramgen.render import LABEL_LINE, label_lines
-from diagramgen.style import contrast_ratio, text_width
+from diagramgen.style import contrast_ratio
+from diagramgen.typeset import LABEL_LINE, label_lines, text_width
 
 MIN_GAP = 6.0  # px between node outlines below which spacing counts as cramped
 MIN_CONTRAST = 4.5  # WCAG AA for normal text
@@ -37,6 +37,8 @@ PENALTIES = {
 
 @dataclass
 class Readability:
+    """The readability metrics of one diagram and its 0-5 score."""
+
     overlaps: int
     off_canvas: int
     crossings: int
@@ -54,6 +56,7 @@ class Readability:
         return self.overlaps == 0 and self.off_canvas == 0
 
     def as_dict(self) -> dict[str, float | int]:
+        """The metrics as a dict."""
         return asdict(self)
 
 
@@ -122,9 +125,10 @@ def _crossings(diagram: Diagram, segs: np.ndarray, owner: list[int]) -> int:
     c, d = segs[None, :, 0:2], segs[None, :, 2:4]
 
     def orient(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> np.ndarray:
-        return (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1]) - (q[..., 1] - p[..., 1]) * (
-            r[..., 0] - p[..., 0]
-        )
+        turn: np.ndarray = (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1]) - (
+            q[..., 1] - p[..., 1]
+        ) * (r[..., 0] - p[..., 0])
+        return turn
 
     eps = 1e-6
     d1, d2, d3, d4 = orient(c, d, a), orient(c, d, b), orient(a, b, c), orient(a, b, d)

@@ -9,9 +9,8 @@ import resvg_py
 
 from diagramgen.diagram import RGB, Diagram, Edge, LineStyle, Node, Shape
 from diagramgen.geometry import edge_path
-from diagramgen.style import FONT_FAMILY, font_path, wrap_label
+from diagramgen.typeset import FONT_FAMILY, LABEL_LINE, font_path, label_lines
 
-LABEL_LINE = 1.25  # line height as a multiple of the font size
 CORNER = 10  # radius of round rectangles, px
 
 
@@ -21,17 +20,6 @@ def _hex(rgb: RGB) -> str:
 
 def _n(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
-
-
-def label_lines(node: Node) -> list[str]:
-    """The label as drawn: explicit line breaks kept, then wrapped to the node's inner width."""
-    inner = max(node.width - 12, 10)
-    if node.shape is Shape.CIRCLE:
-        inner = max(node.width * 0.75, 10)
-    lines: list[str] = []
-    for part in node.label.split("\n"):
-        lines += wrap_label(part, node.font_size, inner)
-    return [line for line in lines if line]
 
 
 def _marker(color: RGB) -> str:
@@ -125,6 +113,7 @@ def svg_to_png(svg: str, zoom: float = 1.0) -> bytes:
 
 
 def to_png(diagram: Diagram, zoom: float = 1.0) -> bytes:
+    """The diagram as PNG bytes (rendered from its SVG), scaled by `zoom`."""
     return svg_to_png(to_svg(diagram), zoom)
 
 

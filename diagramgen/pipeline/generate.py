@@ -13,35 +13,37 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from diagramgen.diagram import Diagram
 from diagramgen.errors import DiagramTextError
-from diagramgen.fidelity import request_fidelity
-from diagramgen.llm import Backend, Sampling, cut_at_end, load_backend
-from diagramgen.metrics import readability
+from diagramgen.layout import parse_diagram_text
+from diagramgen.llm import Backend, BackendConfig, Sampling, cut_at_end
+from diagramgen.personal.store import Store
+from diagramgen.quality.fidelity import request_fidelity
+from diagramgen.quality.metrics import readability
 from diagramgen.render import save
-from diagramgen.text import parse_diagram_text
+from diagramgen.request import RequestError, check_request
 
-MAX_REQUEST_CHARS = 2000
 RETRY_ROUNDS = 2
-
-
-class RequestError(ValueError):
-    """A request that cannot be served (empty, too long): a user-facing error."""
 
 
 @dataclass
 class Candidate:
+    """One sampled answer: its text, diagram and scores, with its rank and rendered files."""
+
     text: str
     diagram: Diagram
     scores: dict[str, float | None]
     rank: int = 0
     recommended: bool = False
     fidelity: float = 1.0  # agreement with the request (diagramgen.fidelity); ranks first
-    latent: Any = None  # auto-encoder latent, once add_user_scores has computed it
+    latent: np.ndarray | None = None  # auto-encoder latent, once add_user_scores computed it
     png: Path | None = None
     svg: Path | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """The candidate as result.json states it."""
         return {
             "rank": self.rank,
             "recommended": self.recommended,
@@ -55,28 +57,20 @@ class Candidate:
 
 @dataclass
 class GenerationResult:
+    """What one request gave: the ranked candidates, the dropped answers and the timings."""
+
     request: str
     candidates: list[Candidate]
     dropped: list[dict[str, str]] = field(default_factory=list)  # text + reason
     seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
+        """The result as result.json states it."""
         return {
             "request": self.request,
             "candidates": [c.as_dict() for c in self.candidates],
             "seconds": self.seconds,
         }
-
-
-def check_request(request: str) -> str:
-    request = request.strip()
-    if not request:
-        raise RequestError("the request is empty: describe the diagram you want")
-    if len(request) > MAX_REQUEST_CHARS:
-        raise RequestError(
-            f"the request is {len(request)} characters; the limit is {MAX_REQUEST_CHARS}"
-        )
-    return request
 
 
 def _candidate(raw: str, request: str) -> Candidate:
@@ -144,76 +138,93 @@ def rank_candidates(candidates: list[Candidate], recommend: int) -> list[Candida
 
 
 def add_user_scores(
-    candidates: list[Candidate], user: str, store: Any, weight: float = 0.5
+    candidates: list[Candidate], user: str, store: Store | None, weight: float = 0.5
 ) -> None:
     """Predicted score for this user (k-NN over their rated diagrams' latents) and the final
     score w * readability + (1 - w) * user; untouched when the user has rated nothing yet."""
     if not candidates:
         return
-    import numpy as np
+    from diagramgen.personal.autoencoder import diagram_latents
+    from diagramgen.personal.knn import final_score, user_scores
 
-    from diagramgen.scoring import encode, final_score, thumbnail, user_scores
-
-    latents = encode(np.stack([thumbnail(c.diagram) for c in candidates]))
-    for i, (c, score) in enumerate(zip(candidates, user_scores(latents, user, store), strict=True)):
-        c.latent = None if latents is None else latents[i]
+    latents = diagram_latents([c.diagram for c in candidates])
+    found = [z for z in latents if z is not None]
+    predicted = user_scores(np.stack(found) if found else None, user, store)
+    for c, latent, score in zip(
+        candidates, latents, predicted or [None] * len(latents), strict=True
+    ):
+        c.latent = latent
         readable = c.scores["readability"] or 0.0
         c.scores["user"] = None if score is None else round(score, 3)
         c.scores["final"] = round(final_score(readable, score, weight), 3)
 
 
-def write_outputs(result: GenerationResult, out: Path) -> None:
+def write_candidates(result: GenerationResult, out: Path) -> None:
+    """Each candidate's text, SVG and PNG in `out`, named by rank."""
     out.mkdir(parents=True, exist_ok=True)
     for c in result.candidates:
         stem = out / f"candidate-{c.rank}"
         stem.with_suffix(".txt").write_text(c.text, encoding="utf-8")
-        c.svg, c.png = (
-            save(c.diagram, stem.with_suffix(".svg")),
-            save(c.diagram, stem.with_suffix(".png")),
-        )
-    (out / "result.json").write_text(
-        json.dumps(result.as_dict(), indent=1, ensure_ascii=False) + "\n"
-    )
+        c.svg = save(c.diagram, stem.with_suffix(".svg"))
+        c.png = save(c.diagram, stem.with_suffix(".png"))
+
+
+def write_result(result: GenerationResult, out: Path) -> Path:
+    """result.json: the request, every candidate's rank, files, structure and scores, timings."""
+    path = out / "result.json"
+    path.write_text(json.dumps(result.as_dict(), indent=1, ensure_ascii=False) + "\n")
+    return path
+
+
+def _backend(backend: Backend | BackendConfig | str) -> Backend:
+    if isinstance(backend, str):
+        return BackendConfig(backend).load()
+    if isinstance(backend, BackendConfig):
+        return backend.load()
+    return backend
 
 
 def generate(
     request: str,
     count: int = 5,
     recommend: int = 3,
-    backend: Backend | str = "embedded",
+    backend: Backend | BackendConfig | str = "embedded",
     out: Path | None = None,
     sampling: Sampling | None = None,
-    notify: Callable[[str], None] | None = None,
+    notify: Notify | None = None,
     user: str | None = None,
-    store: Any = None,
+    store: Store | None = None,
     weight: float = 0.5,
 ) -> GenerationResult:
-    """The whole pipeline for one request (Python API of `diagramgen generate`)."""
+    """The whole pipeline for one request (Python API of `diagramgen generate`): load the model
+    unless given one, sample, draw, score and rank; with `out`, write every candidate's files
+    and result.json (with the time each stage took)."""
     notify = notify or (lambda _: None)
-    started = time.perf_counter()
+    clock = [time.perf_counter()]
+
+    def lap() -> float:
+        clock.append(time.perf_counter())
+        return round(clock[-1] - clock[-2], 3)
+
     request = check_request(request)
     if not 1 <= recommend <= count:
         raise RequestError("recommend must be between 1 and count")
     sampling = replace(sampling or Sampling(), n=count)
-    if isinstance(backend, str):
+    if isinstance(backend, str | BackendConfig):
         notify("loading the model")
-        backend = load_backend(backend)
-    loaded = time.perf_counter()
-    candidates, dropped = sample_candidates(backend, request, sampling, notify)
-    generated = time.perf_counter()
+    model = _backend(backend)
+    seconds = {"load": lap()}
+    candidates, dropped = sample_candidates(model, request, sampling, notify)
+    seconds["generate"] = lap()
     notify("drawing and ranking")
     if user is not None:
         add_user_scores(candidates, user, store, weight)
-    result = GenerationResult(request, rank_candidates(candidates, recommend), dropped)
+    result = GenerationResult(request, rank_candidates(candidates, recommend), dropped, seconds)
+    seconds["rank"] = lap()
     if out is not None:
-        write_outputs(result, out)
-    result.seconds = {
-        "load": round(loaded - started, 3),
-        "generate": round(generated - loaded, 3),
-        "total": round(time.perf_counter() - started, 3),
-    }
+        write_candidates(result, out)
+        seconds["write"] = lap()
+    seconds["total"] = round(clock[-1] - clock[0], 3)
     if out is not None:
-        (out / "result.json").write_text(
-            json.dumps(result.as_dict(), indent=1, ensure_ascii=False) + "\n"
-        )
+        write_result(result, out)
     return result

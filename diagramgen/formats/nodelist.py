@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from diagramgen.diagram import RGB, Diagram, Edge, Kind, LineStyle, Node, Shape
-from diagramgen.errors import MAX_LINE_CHARS, MAX_NODES, DiagramTextError, Problem, check_size
+from diagramgen.errors import DiagramTextError, Problem, check_size
+from diagramgen.limits import MAX_LINE_CHARS, MAX_NODES
 
 Value = int | float | str | list["Value"] | tuple["Value", ...]
 
@@ -73,6 +74,8 @@ class NodeRecord:
 
 @dataclass
 class NodeListParse:
+    """What reading a node list gave: the records it read and the problems it found."""
+
     records: list[NodeRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 

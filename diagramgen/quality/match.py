@@ -7,21 +7,20 @@ Nets (nn, cnn): the layer list — every layer's type and size, in order. Flows:
 from __future__ import annotations
 
 import itertools
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from diagramgen.diagram import Structure
+from diagramgen.vocabulary import layer_type, normalize_label
+
 NET_KINDS = ("nn", "cnn")
-TYPE_ALIASES = {"hidden": "dense", "fc": "dense", "linear": "dense"}
-
-
-def normalize_label(label: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", label.lower()).split())
 
 
 @dataclass(frozen=True)
 class StructureMatch:
+    """How well a predicted structure matches the wanted one: exact, recall and precision."""
+
     exact: bool
     node_recall: float  # share of wanted layers / labelled nodes that are present
     edge_recall: float  # share of wanted edges present (flows); layer order (nets)
@@ -29,11 +28,8 @@ class StructureMatch:
     edge_precision: float
 
 
-def _layers(structure: dict[str, Any]) -> list[tuple[str, int | None]]:
-    return [
-        (TYPE_ALIASES.get(layer["type"], layer["type"]), layer["size"])
-        for layer in structure["layers"]
-    ]
+def _layers(structure: Structure) -> list[tuple[str, int | None]]:
+    return [(layer_type(layer["type"]), layer["size"]) for layer in structure["layers"]]
 
 
 def _ratio(hit: int, total: int) -> float:
@@ -44,7 +40,8 @@ def _overlap(a: Counter[Any], b: Counter[Any]) -> int:
     return sum((a & b).values())
 
 
-def compare_nets(pred: dict[str, Any], gold: dict[str, Any]) -> StructureMatch:
+def compare_nets(pred: Structure, gold: Structure) -> StructureMatch:
+    """Compare two nets by their (type, size) layers and by consecutive pairs of layers."""
     p, g = _layers(pred), _layers(gold)
     common = _overlap(Counter(p), Counter(g))
     pairs_p = Counter(itertools.pairwise(p))
@@ -59,7 +56,7 @@ def compare_nets(pred: dict[str, Any], gold: dict[str, Any]) -> StructureMatch:
     )
 
 
-def _flow_parts(structure: dict[str, Any]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+def _flow_parts(structure: Structure) -> tuple[Counter[str], Counter[tuple[str, str]]]:
     labels = {n["id"]: normalize_label(n["label"]) for n in structure["nodes"]}
     nodes = Counter(labels.values())
     edges = Counter(
@@ -68,7 +65,8 @@ def _flow_parts(structure: dict[str, Any]) -> tuple[Counter[str], Counter[tuple[
     return nodes, edges
 
 
-def compare_flows(pred: dict[str, Any], gold: dict[str, Any]) -> StructureMatch:
+def compare_flows(pred: Structure, gold: Structure) -> StructureMatch:
+    """Compare two flows by their normalised node labels and the edges between those labels."""
     pn, pe = _flow_parts(pred)
     gn, ge = _flow_parts(gold)
     return StructureMatch(
@@ -80,7 +78,7 @@ def compare_flows(pred: dict[str, Any], gold: dict[str, Any]) -> StructureMatch:
     )
 
 
-def compare_structures(pred: dict[str, Any], gold: dict[str, Any]) -> StructureMatch:
+def compare_structures(pred: Structure, gold: Structure) -> StructureMatch:
     """How well `pred` matches `gold` (the kind of `gold` decides what is compared)."""
     if gold["kind"] in NET_KINDS:
         return compare_nets(pred, gold)

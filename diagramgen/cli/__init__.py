@@ -1,0 +1,45 @@
+"""Front end: the `diagramgen` command line, thin command modules over the library.
+
+Each module holds the commands of one concern (draw, generate, evaluate, data, ratings, train,
+serve) and only turns options into calls and results into lines: one-line errors, exit status 2
+for bad usage or input, 1 for a bad diagram text or a failed run. Heavy modules (torch,
+transformers) are imported inside the commands that need them, so `--help`, `render` and
+`score` of a text start fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from diagramgen.cli import data, draw, evaluate, generate, ratings, serve, train
+
+app = typer.Typer(
+    help="Plain-language requests to clean, readable ML diagrams (SVG + PNG).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """diagramgen: type what you mean, get a faithful, readable diagram."""
+
+
+app.command()(draw.render)
+app.command()(generate.generate)
+app.command("eval")(evaluate.evaluate)
+app.command()(draw.score)
+app.command()(ratings.rate)
+app.command()(serve.serve)
+app.add_typer(data.app, name="data")
+app.add_typer(ratings.app, name="ratings")
+app.add_typer(train.app, name="train")
+
+
+def main() -> None:
+    """The console script's entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

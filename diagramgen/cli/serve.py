@@ -1,0 +1,31 @@
+"""`diagramgen serve`: the web app."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from diagramgen.cli.common import BackendOption, DbOption, fail
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    backend: BackendOption = "embedded",
+    count: Annotated[int, typer.Option(min=1, max=16, help="Candidates per request.")] = 5,
+    recommend: Annotated[int, typer.Option(min=1, max=16, help="How many to recommend.")] = 3,
+    db: DbOption = None,
+) -> None:
+    """The web app: generate, compare, rate, edit and download diagrams in a browser."""
+    try:
+        import uvicorn
+
+        from diagramgen.web import WebSettings, create_app
+    except ImportError:
+        raise fail("the web app needs its extra: pip install 'diagramgen[web]'", 2) from None
+    if recommend > count:
+        raise fail("--recommend cannot be larger than --count", 2)
+    settings = WebSettings(db=db, backend=backend, count=count, recommend=recommend)
+    typer.echo(f"diagramgen web app on http://{host}:{port}")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

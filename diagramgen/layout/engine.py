@@ -1,0 +1,60 @@
+"""Which layout draws a plan, and fitting its drawing to the canvas."""
+
+from __future__ import annotations
+
+from diagramgen.diagram import DEFAULT_HEIGHT, DEFAULT_WIDTH, Diagram, Kind
+from diagramgen.formats.plan import Plan
+from diagramgen.layout.blocks import block_layout
+from diagramgen.layout.flow import flow_layout
+from diagramgen.layout.net import neuron_layout
+from diagramgen.typeset import text_width
+
+MARGIN = 40
+
+
+def layout_plan(plan: Plan) -> Diagram:
+    """Lay out any plan: nets as neuron columns, CNNs as blocks, flows as a layered DAG."""
+    if plan.kind is Kind.FLOW:
+        diagram = flow_layout(plan)
+    elif plan.kind is Kind.CNN or any(
+        layer.type in ("conv", "pool", "flatten") or layer.image for layer in plan.layers
+    ):
+        diagram = block_layout(plan)
+    else:
+        diagram = neuron_layout(plan)
+    fit_to_canvas(diagram)
+    return diagram
+
+
+def content_box(diagram: Diagram) -> tuple[float, float, float, float]:
+    """Bounding box (left, top, right, bottom) of nodes, free texts and edge bends."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for n in diagram.nodes:
+        xs += [n.left, n.right]
+        ys += [n.top, n.bottom]
+    for t in diagram.texts:
+        w = text_width(t.text, t.font_size)
+        left = {"start": t.x, "middle": t.x - w / 2, "end": t.x - w}[t.anchor]
+        xs += [left, left + w]
+        ys += [t.y - t.font_size, t.y + t.font_size * 0.4]
+    for e in diagram.edges:
+        for x, y in e.route:
+            xs.append(x)
+            ys.append(y)
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def fit_to_canvas(diagram: Diagram, margin: float = MARGIN) -> None:
+    """Grow the canvas past 1000x600 only when needed, and centre the content on it."""
+    left, top, right, bottom = content_box(diagram)
+    diagram.width = max(DEFAULT_WIDTH, int(right - left + 2 * margin + 0.999))
+    diagram.height = max(DEFAULT_HEIGHT, int(bottom - top + 2 * margin + 0.999))
+    dx = (diagram.width - (right - left)) / 2 - left
+    dy = (diagram.height - (bottom - top)) / 2 - top
+    for n in diagram.nodes:
+        n.x, n.y = round(n.x + dx, 1), round(n.y + dy, 1)
+    for t in diagram.texts:
+        t.x, t.y = round(t.x + dx, 1), round(t.y + dy, 1)
+    for e in diagram.edges:
+        e.route = [(round(x + dx, 1), round(y + dy, 1)) for x, y in e.route]

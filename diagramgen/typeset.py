@@ -1,0 +1,59 @@
+"""Text in the shipped font: measuring, wrapping and the lines a node's label is drawn in.
+
+Layout sizes nodes by it, render draws by it and the quality checks measure by it, so all three
+agree on what a label looks like.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import ImageFont
+
+from diagramgen.assets import FONTS
+from diagramgen.diagram import Node, Shape
+
+FONT_FAMILY = "DejaVu Sans"  # shipped in the package: identical text on every machine
+LABEL_LINE = 1.25  # line height as a multiple of the font size
+
+
+def font_path(bold: bool = False) -> Path:
+    """The shipped DejaVu Sans font file, regular or bold."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return FONTS / name
+
+
+@lru_cache(maxsize=8)
+def _font(size_px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font_path()), size_px)
+
+
+@lru_cache(maxsize=4096)
+def text_width(text: str, font_size: float) -> float:
+    """Rendered width in pixels of one line of text in the shipped font."""
+    return float(_font(100).getlength(text)) * font_size / 100
+
+
+def wrap_label(text: str, font_size: float, max_width: float, max_lines: int = 3) -> list[str]:
+    """Greedy word wrap; a word longer than a line stays whole (metrics will flag it)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(lines[-1] + " " + word, font_size) <= max_width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
+    return lines or [""]
+
+
+def label_lines(node: Node) -> list[str]:
+    """The label as drawn: explicit line breaks kept, then wrapped to the node's inner width."""
+    inner = max(node.width - 12, 10)
+    if node.shape is Shape.CIRCLE:
+        inner = max(node.width * 0.75, 10)
+    lines: list[str] = []
+    for part in node.label.split("\n"):
+        lines += wrap_label(part, node.font_size, inner)
+    return [line for line in lines if line]
