@@ -116,3 +116,16 @@ def test_drawing_a_text_never_loads_torch(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert done.stdout.strip() == ""
+
+
+def test_the_architecture_picture_names_every_stage() -> None:
+    """docs/ARCHITECTURE.md's picture is drawn from this plan: it must stay true to the tree."""
+    from diagramgen.formats.plan import parse_plan
+    from diagramgen.layout import layout_plan
+
+    plan_file = PACKAGE.parent / "docs" / "architecture" / "pipeline.plan"
+    plan = parse_plan(plan_file.read_text(encoding="utf-8"))
+    shown = " ".join(node.label for node in plan.nodes)
+    missing = [name for name in FLOW if name not in shown]
+    assert not missing, f"add these stages to {plan_file.name}: {missing}"
+    assert layout_plan(plan).nodes

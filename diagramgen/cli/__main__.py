@@ -1,0 +1,5 @@
+"""`python -m diagramgen.cli` (e.g. under `accelerate launch -m diagramgen.cli train sft`)."""
+
+from diagramgen.cli import main
+
+main()
