@@ -75,6 +75,9 @@ class Shape(StrEnum):
     RECTANGLE = "rectangle"
     ROUND_RECTANGLE = "round rectangle"
     CIRCLE = "circle"
+    DIAMOND = "diamond"  # a decision
+    CYLINDER = "cylinder"  # a database or store
+    PARALLELOGRAM = "parallelogram"  # input or output data
 
 
 class LineStyle(StrEnum):
@@ -117,6 +120,7 @@ class Node:
     group: str | None = None
     text_color: RGB = (0, 0, 0)
     font_size: float = 14.0
+    copies: int = 1  # a repeated block is drawn with up to 2 copies stacked behind it
 
     @property
     def left(self) -> float:
@@ -151,6 +155,8 @@ class Edge:
     route: list[Point] = field(default_factory=list)
     # Part of a dense layer-to-layer bundle (crossings inside a bundle are by design).
     bundle: str | None = None
+    label: str = ""  # e.g. "yes" on a decision's out-edge
+    label_at: Point | None = None  # the label's centre, placed by layout
 
 
 @dataclass
@@ -177,6 +183,18 @@ class Text:
 
 
 @dataclass
+class Cluster:
+    """A labelled box drawn around some nodes (a flow's `group`), placed by layout."""
+
+    label: str
+    node_ids: list[str]
+    x: float = 0.0  # the box's left, top, width and height
+    y: float = 0.0
+    width: float = 0.0
+    height: float = 0.0
+
+
+@dataclass
 class Diagram:
     """A laid-out diagram: nodes, edges, groups and free texts on a canvas of a given size."""
 
@@ -184,6 +202,7 @@ class Diagram:
     edges: list[Edge] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
     width: int = DEFAULT_WIDTH
     height: int = DEFAULT_HEIGHT
     kind: Kind = Kind.NODES

@@ -7,14 +7,58 @@ import math
 from diagramgen.diagram import Diagram, Edge, Node, Point, Shape
 
 
+def slant(node: Node) -> float:
+    """How far a parallelogram's top side is shifted right of its bottom side."""
+    return min(node.height * 0.35, node.width / 4)
+
+
+def cap(node: Node) -> float:
+    """The vertical radius of a cylinder's elliptic top and bottom."""
+    return min(9.0, node.height / 6)
+
+
+def outline(node: Node) -> list[Point] | None:
+    """The corners of a polygonal node (diamond, parallelogram); None for the other shapes."""
+    if node.shape is Shape.DIAMOND:
+        return [(node.x, node.top), (node.right, node.y), (node.x, node.bottom), (node.left, node.y)]
+    if node.shape is Shape.PARALLELOGRAM:
+        s = slant(node)
+        return [
+            (node.left + s, node.top),
+            (node.right, node.top),
+            (node.right - s, node.bottom),
+            (node.left, node.bottom),
+        ]
+    return None
+
+
+def _ray_exit(centre: Point, d: Point, polygon: list[Point]) -> float:
+    """The smallest t > 0 where centre + t * d meets the polygon's boundary."""
+    best = math.inf
+    for (ax, ay), (bx, by) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+        ex, ey = bx - ax, by - ay
+        denom = d[0] * ey - d[1] * ex
+        if abs(denom) < 1e-12:
+            continue
+        wx, wy = ax - centre[0], ay - centre[1]
+        t = (wx * ey - wy * ex) / denom
+        s = (wx * d[1] - wy * d[0]) / denom
+        if t > 0 and -1e-9 <= s <= 1 + 1e-9:
+            best = min(best, t)
+    return best
+
+
 def boundary_point(node: Node, toward: Point) -> Point:
     """Where the ray from the node's centre toward `toward` leaves the node's outline."""
     dx, dy = toward[0] - node.x, toward[1] - node.y
     if dx == 0 and dy == 0:
         return (node.x, node.y)
     rx, ry = node.width / 2, node.height / 2
+    corners = outline(node)
     if node.shape is Shape.CIRCLE:
         t = 1 / math.sqrt((dx / rx) ** 2 + (dy / ry) ** 2)
+    elif corners is not None:
+        t = _ray_exit((node.x, node.y), (dx, dy), corners)
     else:
         t = min(rx / abs(dx) if dx else math.inf, ry / abs(dy) if dy else math.inf)
     t = min(t, 1.0)

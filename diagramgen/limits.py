@@ -13,11 +13,13 @@ MAX_LINE_CHARS = 2_000
 MAX_NODES = 2_000
 MAX_EDGES = 4 * MAX_NODES
 MAX_LAYERS = 200
+MAX_GROUPS = 200  # labelled boxes in a flow
 MAX_UNITS = 1_000_000  # units of a dense, input or output layer
 MAX_IMAGE_SIDE = 8192  # an input image's height, width or channels
 MAX_KERNEL = 64  # a conv kernel's or pool window's side
 MAX_STRIDE = 64
 MAX_FILTERS = 100_000
+MAX_REPEAT = 1_000  # times a repeated block (`repeat 12 "Transformer block"`) repeats
 
 # Requests and the web editor
 MAX_REQUEST_CHARS = 2_000
@@ -29,6 +31,8 @@ MAX_PLAN_NODES = 26  # flow nodes, ids a-z
 MAX_LABEL_CHARS = 60
 MAX_PLAN_STRIDE = 9
 MAX_PLAN_SKIPS = 8
+MAX_PLAN_GROUPS = 6
+MAX_EDGE_LABEL_CHARS = 30
 
 
 def int_pattern(high: int) -> str:

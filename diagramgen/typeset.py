@@ -13,6 +13,7 @@ from PIL import ImageFont
 
 from diagramgen.assets import FONTS
 from diagramgen.diagram import Node, Shape
+from diagramgen.geometry import slant
 
 FONT_FAMILY = "DejaVu Sans"  # shipped in the package: identical text on every machine
 LABEL_LINE = 1.25  # line height as a multiple of the font size
@@ -48,11 +49,20 @@ def wrap_label(text: str, font_size: float, max_width: float, max_lines: int = 3
     return lines or [""]
 
 
+def text_width_inside(node: Node) -> float:
+    """How wide a line of the node's label may be and still sit inside its outline."""
+    if node.shape is Shape.CIRCLE:
+        return max(node.width * 0.75, 10)
+    if node.shape is Shape.DIAMOND:  # a centred box of half the diagonals fits a rhombus
+        return max((node.width - 24) / 2, 10)
+    if node.shape is Shape.PARALLELOGRAM:
+        return max(node.width - 12 - 2 * slant(node), 10)
+    return max(node.width - 12, 10)
+
+
 def label_lines(node: Node) -> list[str]:
     """The label as drawn: explicit line breaks kept, then wrapped to the node's inner width."""
-    inner = max(node.width - 12, 10)
-    if node.shape is Shape.CIRCLE:
-        inner = max(node.width * 0.75, 10)
+    inner = text_width_inside(node)
     lines: list[str] = []
     for part in node.label.split("\n"):
         lines += wrap_label(part, node.font_size, inner)

@@ -11,7 +11,8 @@ from diagramgen.diagram import LineStyle, Shape
 
 PLAN_KINDS = ("nn", "cnn", "flow")
 END = "end"
-LAYER_TYPES = ("input", "dense", "output", "conv", "pool", "flatten", "dropout")
+LAYER_TYPES = ("input", "dense", "output", "conv", "pool", "flatten", "dropout", "repeat")
+BLOCK_TYPES = ("conv", "pool", "flatten", "repeat")  # a net with one of these is drawn as blocks
 LAYER_ALIASES = {"hidden": "dense", "fc": "dense", "linear": "dense"}
 NODE_TYPES = (
     "process",
@@ -25,7 +26,15 @@ NODE_TYPES = (
     "decision",
     "terminal",
 )
-SHAPE_WORDS = {"rect": Shape.RECTANGLE, "round": Shape.ROUND_RECTANGLE, "circle": Shape.CIRCLE}
+SHAPE_WORDS = {
+    "rect": Shape.RECTANGLE,
+    "round": Shape.ROUND_RECTANGLE,
+    "circle": Shape.CIRCLE,
+    "diamond": Shape.DIAMOND,
+    "cylinder": Shape.CYLINDER,
+    "parallelogram": Shape.PARALLELOGRAM,
+}
+NET_SHAPES = ("rect", "round", "circle")  # what a net's header may ask for
 LINE_WORDS = {
     "arrow": LineStyle.SOLID_ARROW,
     "line": LineStyle.SOLID_LINE,

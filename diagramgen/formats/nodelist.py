@@ -42,6 +42,10 @@ _SHAPES = {
     "circle": Shape.CIRCLE,
     "ellipse": Shape.CIRCLE,
     "oval": Shape.CIRCLE,
+    "diamond": Shape.DIAMOND,
+    "rhombus": Shape.DIAMOND,
+    "cylinder": Shape.CYLINDER,
+    "parallelogram": Shape.PARALLELOGRAM,
 }
 _STYLES = {
     "solid arrow": LineStyle.SOLID_ARROW,

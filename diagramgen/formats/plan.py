@@ -27,11 +27,13 @@ from diagramgen.errors import DiagramTextError, check_size
 from diagramgen.limits import (
     MAX_EDGES,
     MAX_FILTERS,
+    MAX_GROUPS,
     MAX_IMAGE_SIDE,
     MAX_KERNEL,
     MAX_LAYERS,
     MAX_LINE_CHARS,
     MAX_NODES,
+    MAX_REPEAT,
     MAX_STRIDE,
     MAX_UNITS,
 )
@@ -76,6 +78,7 @@ class Layer:
     mode: str = "max"  # pool: max | avg
     global_pool: bool = False
     rate: float | None = None  # dropout
+    times: int | None = None  # repeat: how many times the block repeats
     label: str | None = None  # overrides the generated caption
     inputs: list[int] = field(default_factory=list)  # 0-based; empty = the previous layer
     line: int = 0
@@ -100,6 +103,16 @@ class FlowEdge:
     target: str
     style: LineStyle | None = None
     line: int = 0
+    label: str = ""  # drawn on the edge, e.g. "yes" out of a decision
+
+
+@dataclass
+class FlowGroup:
+    """Nodes that belong together, drawn inside one labelled box ("Backend")."""
+
+    label: str
+    members: list[str]
+    line: int = 0
 
 
 @dataclass
@@ -112,6 +125,7 @@ class Plan:
     skips: list[tuple[int, int]] = field(default_factory=list)  # 0-based (from, to)
     nodes: list[FlowNode] = field(default_factory=list)
     edges: list[FlowEdge] = field(default_factory=list)
+    groups: list[FlowGroup] = field(default_factory=list)
 
 
 def _fail(line: int, message: str) -> DiagramTextError:
@@ -222,6 +236,7 @@ def _parse_layer(words: list[str], line: int, index: int) -> Layer:
 def _layer_args(layer: Layer, args: list[str], line: int) -> None:
     kind = layer.type
     expected = {"input": 1, "dense": 1, "output": 1, "conv": 2, "pool": 1, "dropout": 1}
+    expected["repeat"] = 1
     if len(args) > expected.get(kind, 0):
         raise _fail(line, f"too many values for {kind}: {' '.join(args)!r}")
     if kind in ("dense", "output"):
@@ -249,6 +264,10 @@ def _layer_args(layer: Layer, args: list[str], line: int) -> None:
         if not args:
             raise _fail(line, "pool needs a window, e.g. 'pool 2x2' or 'pool global'")
         layer.kernel = _kernel(args[0], line)
+    elif kind == "repeat":
+        if not args:
+            raise _fail(line, 'repeat needs a count, e.g. \'repeat 12 "Transformer block"\'')
+        layer.times = _int(args[0], line, "repeat count", 1, MAX_REPEAT)
     elif kind == "dropout" and args:
         try:
             layer.rate = float(args[0])
@@ -278,6 +297,7 @@ class _FlowBuilder:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.by_id: dict[str, FlowNode] = {}
+        self.grouped: dict[str, str] = {}  # node id -> its group's label
 
     def add_node(self, words: list[str], line: int) -> None:
         if len(words) < 3 or not words[2].startswith('"'):
@@ -318,31 +338,70 @@ class _FlowBuilder:
             raise _fail(line, f'unknown node {word!r} (declare it: node {word} "Label")')
         return word
 
+    def add_group(self, words: list[str], line: int) -> None:
+        """`group "Label": a, b, c`: a labelled box around nodes already named."""
+        if len(words) < 4 or not words[1].startswith('"') or words[2] != ":":
+            raise _fail(line, 'a group line looks like: group "Label": a, b, c')
+        if len(self.plan.groups) >= MAX_GROUPS:
+            raise _fail(line, f"more than {MAX_GROUPS} groups; refusing")
+        members: list[str] = []
+        for k, word in enumerate(words[3:]):
+            if (word == ",") != (k % 2 == 1):
+                raise _fail(line, f"unexpected {word!r} in a group line (a, b, c)")
+            if word != ",":
+                members.append(self.known(word, line))
+        if words[-1] == ",":
+            raise _fail(line, "a group line ends with a node, not a comma")
+        for node_id in members:
+            if node_id in self.grouped:
+                raise _fail(line, f"node {node_id!r} is already in group {self.grouped[node_id]!r}")
+        label = words[1][1:-1].strip()
+        self.grouped.update(dict.fromkeys(members, label))
+        self.plan.groups.append(FlowGroup(label, members, line))
+
+    def known(self, word: str, line: int) -> str:
+        """The id of a node named by id or by its quoted label, which must exist already."""
+        if word.startswith('"'):
+            label = word[1:-1].strip()
+            for node in self.plan.nodes:
+                if node.label == label:
+                    return node.id
+            raise _fail(line, f"no node labelled {label!r} (declare it before the group)")
+        if word not in self.by_id:
+            raise _fail(line, f"unknown node {word!r} (declare it before the group)")
+        return word
+
     def add_edges(self, words: list[str], line: int) -> None:
+        """`a -> b "yes" -> c, d [style]`: edges hop by hop; a quoted word after a hop's nodes
+        labels the edges into them."""
         style = None
         if words[-1] in LINE_WORDS:
             style = LINE_WORDS[words.pop()]
         hops: list[list[str]] = [[]]
+        labels = [""]
         expect_ref = True
         for word in words:
             if word == "->" and not expect_ref:
                 hops.append([])
+                labels.append("")
                 expect_ref = True
             elif word == "," and not expect_ref:
                 expect_ref = True
             elif expect_ref and word not in ("->", ","):
                 hops[-1].append(self.ref(word, line))
                 expect_ref = False
+            elif word.startswith('"') and len(hops) > 1 and not labels[-1]:
+                labels[-1] = word[1:-1].strip()
             else:
-                raise _fail(line, f"unexpected {word!r} in an edge line (a -> b, c -> d)")
+                raise _fail(line, f"unexpected {word!r} in an edge line (a -> b \"label\", c)")
         if expect_ref or len(hops) < 2:
             raise _fail(line, "an edge line needs a node on each side of '->'")
-        for sources, targets in itertools.pairwise(hops):
+        for (sources, targets), label in zip(itertools.pairwise(hops), labels[1:], strict=True):
             for s in sources:
                 for t in targets:
                     if s == t:
                         raise _fail(line, f"node {s!r} points to itself")
-                    self.plan.edges.append(FlowEdge(s, t, style, line))
+                    self.plan.edges.append(FlowEdge(s, t, style, line, label))
 
 
 def _content_lines(text: str) -> list[tuple[int, str]]:
@@ -385,6 +444,8 @@ def _parse_line(plan: Plan, flow: _FlowBuilder, words: list[str], line: int) -> 
     if plan.kind is Kind.FLOW:
         if words[0] == "node":
             flow.add_node(words, line)
+        elif words[0] == "group":
+            flow.add_group(words, line)
         else:
             flow.add_edges(words, line)
         return
@@ -434,6 +495,8 @@ def layer_to_text(layer: Layer) -> str:
         words.append(f"{layer.kernel[0]}x{layer.kernel[1]}")
     if layer.filters:
         words.append(str(layer.filters))
+    if layer.times is not None:
+        words.append(str(layer.times))
     if layer.type == "pool" and layer.mode != "max":
         words.append(layer.mode)
     if layer.same:
@@ -450,12 +513,20 @@ def layer_to_text(layer: Layer) -> str:
 
 
 def _edge_chains(edges: list[FlowEdge]) -> list[str]:
-    """Consecutive edges that continue each other share a line: a -> b -> c."""
+    """Consecutive edges that continue each other share a line: a -> b -> c; a labelled edge
+    has a line of its own: a -> b "yes"."""
     inverse_line = {v: k for k, v in LINE_WORDS.items()}
     lines: list[str] = []
     chain: list[str] = []
     style: LineStyle | None = None
     for e in edges:
+        if e.label:
+            if chain:
+                lines.append(" -> ".join(chain) + (f" {inverse_line[style]}" if style else ""))
+            chain = []
+            shown = f" {inverse_line[e.style]}" if e.style else ""
+            lines.append(f'{e.source} -> {e.target} "{e.label}"{shown}')
+            continue
         if chain and chain[-1] == e.source and e.style == style and e.target not in chain:
             chain.append(e.target)
             continue
@@ -476,6 +547,8 @@ def plan_to_text(plan: Plan) -> str:
             if n.shape is not None:
                 shape = " shape=" + {v: k for k, v in SHAPE_WORDS.items()}[n.shape]
             lines.append(f'node {n.id} "{n.label}" {n.type}{shape}')
+        for g in plan.groups:
+            lines.append(f'group "{g.label}": ' + ", ".join(g.members))
         lines += _edge_chains(plan.edges)
     else:
         lines += [layer_to_text(layer) for layer in plan.layers]

@@ -17,6 +17,7 @@ LINE_H = 17.0
 RANK_GAP = 38.0
 CROSS_GAP = 30.0
 TYPE_FILL = {"input": 0, "conv": 1, "pool": 2, "flatten": 3, "dropout": 3, "dense": 0, "output": 2}
+TYPE_FILL["repeat"] = 1
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def next_tensor(layer: Layer, x: Tensor) -> Tensor:
         h = _window(x.h, layer.kernel[0], s, False, layer)
         w = _window(x.w, layer.kernel[1], s, False, layer)
         return Tensor(h, w, x.c)
-    return x if t in ("dropout", "pool") else Tensor()
+    return x if t in ("dropout", "pool", "repeat") else Tensor()
 
 
 def propagate(plan: Plan) -> list[Tensor]:
@@ -101,6 +102,8 @@ def block_title(layer: Layer) -> str:
         )
     if t == "dropout" and layer.rate is not None:
         return f"dropout {layer.rate:g}"
+    if t == "repeat":
+        return f"{layer.label or 'block'} × {layer.times}"
     return t
 
 
@@ -108,6 +111,8 @@ def structure_size(layer: Layer, tensor: Tensor) -> int | None:
     """The size the structure summary reports: spatial side for images, units for vectors."""
     if layer.type in ("dense", "output") or (layer.type == "input" and not layer.image):
         return layer.units
+    if layer.type == "repeat":
+        return layer.times
     return tensor.h if tensor.h is not None else tensor.n
 
 
@@ -130,7 +135,7 @@ def block_layout(plan: Plan) -> Diagram:
     diagram = Diagram(kind=Kind(plan.kind.value), orientation=plan.style.orientation)
     sized: dict[int, tuple[float, float, str]] = {}
     for i, (layer, tensor) in enumerate(zip(plan.layers, shapes, strict=True)):
-        title = layer.label or block_title(layer)
+        title = block_title(layer) if layer.type == "repeat" else layer.label or block_title(layer)
         label = f"{title}\n{tensor.text()}" if tensor.text() else title
         text_w = max(text_width(line, FONT) for line in label.split("\n")) + 20
         lines_h = LINE_H * len(label.split("\n")) + 14
@@ -167,6 +172,7 @@ def block_layout(plan: Plan) -> Diagram:
                     group=f"L{i + 1}",
                     text_color=readable_text_color(fill),
                     font_size=FONT,
+                    copies=min(layer.times or 1, 3),
                 )
             )
             v += c + CROSS_GAP

@@ -8,8 +8,10 @@ from diagramgen.layout.blocks import block_layout
 from diagramgen.layout.flow import flow_layout
 from diagramgen.layout.net import neuron_layout
 from diagramgen.typeset import text_width
+from diagramgen.vocabulary import BLOCK_TYPES
 
 MARGIN = 40
+EDGE_LABEL_FONT = 12.0
 
 
 def layout_plan(plan: Plan) -> Diagram:
@@ -17,7 +19,7 @@ def layout_plan(plan: Plan) -> Diagram:
     if plan.kind is Kind.FLOW:
         diagram = flow_layout(plan)
     elif plan.kind is Kind.CNN or any(
-        layer.type in ("conv", "pool", "flatten") or layer.image for layer in plan.layers
+        layer.type in BLOCK_TYPES or layer.image for layer in plan.layers
     ):
         diagram = block_layout(plan)
     else:
@@ -42,6 +44,13 @@ def content_box(diagram: Diagram) -> tuple[float, float, float, float]:
         for x, y in e.route:
             xs.append(x)
             ys.append(y)
+        if e.label and e.label_at is not None:
+            half = text_width(e.label, EDGE_LABEL_FONT) / 2 + 4
+            xs += [e.label_at[0] - half, e.label_at[0] + half]
+            ys += [e.label_at[1] - 10, e.label_at[1] + 10]
+    for c in diagram.clusters:
+        xs += [c.x, c.x + c.width]
+        ys += [c.y, c.y + c.height]
     return (min(xs), min(ys), max(xs), max(ys))
 
 
@@ -58,3 +67,7 @@ def fit_to_canvas(diagram: Diagram, margin: float = MARGIN) -> None:
         t.x, t.y = round(t.x + dx, 1), round(t.y + dy, 1)
     for e in diagram.edges:
         e.route = [(round(x + dx, 1), round(y + dy, 1)) for x, y in e.route]
+        if e.label_at is not None:
+            e.label_at = (round(e.label_at[0] + dx, 1), round(e.label_at[1] + dy, 1))
+    for c in diagram.clusters:
+        c.x, c.y = round(c.x + dx, 1), round(c.y + dy, 1)

@@ -14,23 +14,31 @@ pool too many or too few, which no later check can repair.
 from __future__ import annotations
 
 from diagramgen.limits import (
+    MAX_EDGE_LABEL_CHARS,
     MAX_FILTERS,
     MAX_IMAGE_SIDE,
     MAX_KERNEL,
     MAX_LABEL_CHARS,
+    MAX_PLAN_GROUPS,
     MAX_PLAN_LINES,
     MAX_PLAN_NODES,
     MAX_PLAN_SKIPS,
     MAX_PLAN_STRIDE,
+    MAX_REPEAT,
     MAX_UNITS,
     int_pattern,
 )
 from diagramgen.style import PALETTES
-from diagramgen.vocabulary import NODE_TYPES
+from diagramgen.vocabulary import NET_SHAPES, NODE_TYPES, SHAPE_WORDS
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
     return "(" + "|".join(words) + ")"
+
+
+def _quoted(most: int) -> str:
+    """A quoted label: no quote, nor anything str.splitlines() breaks a line at."""
+    return f'"[^"\\n\\r\\x0b\\x0c\\x1c-\\x1e\\x85\\u2028\\u2029]{{1,{most}}}"'
 
 
 def _letters(k: int) -> str:
@@ -75,7 +83,7 @@ def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
     palettes = _alt(list(PALETTES))
     style = (
         f"( (horizontal|vertical))?( palette={palettes})?"
-        "( shape=(circle|rect|round))?( line=(arrow|line|dashed))?"
+        f"( shape={_alt(NET_SHAPES)})?( line=(arrow|line|dashed))?"
     )
     # Numbers exactly within the parser's limits (diagramgen.limits).
     n = int_pattern(MAX_UNITS)
@@ -83,16 +91,17 @@ def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
     kk = int_pattern(MAX_KERNEL)
     k = f"{kk}x{kk}"
     filters = int_pattern(MAX_FILTERS)
-    # Not a quote, nor anything str.splitlines() breaks a line at.
-    label = f'"[^"\\n\\r\\x0b\\x0c\\x1c-\\x1e\\x85\\u2028\\u2029]{{1,{MAX_LABEL_CHARS}}}"'
+    repeat = int_pattern(MAX_REPEAT)
+    label = _quoted(MAX_LABEL_CHARS)
+    edge_label = _quoted(MAX_EDGE_LABEL_CHARS)
     kinds = {
         "input": f"input ({n}|{side}x{side}(x{side})?)",
         "conv": _conv(k, filters),
         "pool": _pool(f"{k}( avg)?|global( avg| max)?"),
-        "tail": f"(dense|output) {n}|flatten|dropout (0\\.[0-9]{{1,2}}|0)",
+        "tail": f"(dense|output) {n}|flatten|dropout (0\\.[0-9]{{1,2}}|0)|repeat {repeat}",
     }
     layer = "(" + "|".join(kinds.values()) + f")( {label})?"
-    node_tail = f" {label} {_alt(NODE_TYPES)}( shape=(circle|rect|round))?"
+    node_tail = f" {label} {_alt(NODE_TYPES)}( shape={_alt(list(SHAPE_WORDS))})?"
     if len(cnn_layers) > MAX_PLAN_LINES - 2:
         cnn_layers = ()  # more than a plan may hold: leave the layers to the model
     rules = [
@@ -122,10 +131,14 @@ def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
     for i in range(1, MAX_PLAN_NODES + 1):
         ids = _letters(i)
         nodes = " ".join(f'NODE_{c.upper()} "\\n"' for c in ids)
+        groups = f' (GROUP{i} "\\n"){{0,{MAX_PLAN_GROUPS}}}'
         edges = f' (EDGE{i} "\\n"){{0,{MAX_PLAN_LINES}}}' if i >= 2 else ""
-        rules.append(f'flow{i}: FLOW_HEADER "\\n" {nodes}{edges} "end"')
+        rules.append(f'flow{i}: FLOW_HEADER "\\n" {nodes}{groups}{edges} "end"')
+        rules.append(f"GROUP{i}: /group {label}: [{ids}](, [{ids}])*/")
         if i >= 2:
-            rules.append(f"EDGE{i}: /[{ids}]( -> [{ids}])+( (arrow|line|dashed))?/")
+            rules.append(
+                f"EDGE{i}: /[{ids}]( -> [{ids}])+( {edge_label})?( (arrow|line|dashed))?/"
+            )
     rules += [f"NODE_{c.upper()}: /node {c}{node_tail}/" for c in _letters(MAX_PLAN_NODES)]
     flows = [f"flow{i}" for i in range(1, MAX_PLAN_NODES + 1)]
     return "\n".join(["start: " + " | ".join(nets + flows), *rules])

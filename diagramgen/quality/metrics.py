@@ -17,11 +17,13 @@ import numpy as np
 from diagramgen.diagram import Diagram, Node, Shape
 from diagramgen.geometry import edge_path
 from diagramgen.style import contrast_ratio
-from diagramgen.typeset import LABEL_LINE, label_lines, text_width
+from diagramgen.typeset import LABEL_LINE, label_lines, text_width, text_width_inside
 
 MIN_GAP = 6.0  # px between node outlines below which spacing counts as cramped
 MIN_CONTRAST = 4.5  # WCAG AA for normal text
 
+# The share of a node's box an edge may not enter: a circle's and a diamond's inscribed square.
+CORE_SHARE = {Shape.CIRCLE: 0.707, Shape.DIAMOND: 0.5, Shape.PARALLELOGRAM: 0.8}
 # (weight per occurrence, cap): a single overlap is a visible defect; crossings are milder.
 PENALTIES = {
     "overlaps": (0.5, 2.0),
@@ -68,7 +70,7 @@ def _cores(nodes: list[Node]) -> np.ndarray:
     """Boxes an edge must not enter: a circle's inscribed square, a box less its outline."""
     out = []
     for n in nodes:
-        k = 0.707 if n.shape is Shape.CIRCLE else 1.0
+        k = CORE_SHARE.get(n.shape, 1.0)
         hw, hh = max(n.width * k / 2 - 2, 0), max(n.height * k / 2 - 2, 0)
         out.append([n.x - hw, n.y - hh, n.x + hw, n.y + hh])
     return np.array(out, dtype=float).reshape(-1, 4)
@@ -172,7 +174,10 @@ def _through_nodes(diagram: Diagram, segs: np.ndarray, owner: list[int]) -> int:
 
 def _label_overflows(node: Node) -> bool:
     lines = label_lines(node)
-    inner = node.width * (0.8 if node.shape is Shape.CIRCLE else 1.0) - 4
+    if node.shape in (Shape.DIAMOND, Shape.PARALLELOGRAM):
+        inner = text_width_inside(node) + 8
+    else:
+        inner = node.width * (0.8 if node.shape is Shape.CIRCLE else 1.0) - 4
     widest = max((text_width(line, node.font_size) for line in lines), default=0.0)
     tall = len(lines) * node.font_size * LABEL_LINE
     return widest > inner or tall > node.height - 2

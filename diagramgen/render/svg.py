@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 
 import resvg_py
 
-from diagramgen.diagram import RGB, Diagram, Edge, LineStyle, Node, Shape
-from diagramgen.geometry import edge_path
-from diagramgen.typeset import FONT_FAMILY, LABEL_LINE, font_path, label_lines
+from diagramgen.diagram import (
+    RGB,
+    Cluster,
+    Diagram,
+    Edge,
+    Kind,
+    LineStyle,
+    Node,
+    Orientation,
+    Shape,
+)
+from diagramgen.geometry import cap, edge_path, outline
+from diagramgen.typeset import FONT_FAMILY, LABEL_LINE, font_path, label_lines, text_width
 
 CORNER = 10  # radius of round rectangles, px
+EDGE_FONT = 12.0  # edge labels
+STACK = 5.0  # offset of each copy behind a repeated block
 
 
 def _hex(rgb: RGB) -> str:
@@ -44,7 +57,7 @@ def _edge(diagram: Diagram, edge: Edge, nodes: dict[str, Node]) -> str:
     extra = ""
     if edge.style is LineStyle.DASHED_LINE:
         extra += ' stroke-dasharray="6 4"'
-    if edge.style is LineStyle.SOLID_ARROW:
+    if has_arrowhead(diagram, edge):
         extra += f' marker-end="url(#arrow{_hex(edge.color)[1:]})"'
     return (
         f'<path d="{d}" fill="none" stroke="{_hex(color)}" stroke-width="{width}"'
@@ -52,23 +65,92 @@ def _edge(diagram: Diagram, edge: Edge, nodes: dict[str, Node]) -> str:
     )
 
 
-def _node(node: Node) -> list[str]:
-    style = f'fill="{_hex(node.fill)}" stroke="{_hex(node.line_color)}" stroke-width="1.6"'
+def has_arrowhead(diagram: Diagram, edge: Edge) -> bool:
+    """Arrows, and in a flow dashed lines too (a flow's edges all have a direction)."""
+    if edge.style is LineStyle.SOLID_ARROW:
+        return True
+    return edge.style is LineStyle.DASHED_LINE and diagram.kind is Kind.FLOW
+
+
+def _edge_label(edge: Edge, background: RGB) -> list[str]:
+    """An edge's label on a patch of the background, so the line does not strike through it."""
+    if not edge.label or edge.label_at is None:
+        return []
+    x, y = edge.label_at
+    w, h = text_width(edge.label, EDGE_FONT) + 8, EDGE_FONT + 6
+    return [
+        f'<rect x="{_n(x - w / 2)}" y="{_n(y - h / 2)}" width="{_n(w)}" height="{_n(h)}" '
+        f'rx="3" fill="{_hex(background)}"/>',
+        f'<text x="{_n(x)}" y="{_n(y + EDGE_FONT * 0.35)}" text-anchor="middle" '
+        f'font-size="{_n(EDGE_FONT)}" fill="{_hex(edge.color)}">{escape(edge.label)}</text>',
+    ]
+
+
+CLUSTER_STROKE: RGB = (150, 150, 160)
+CLUSTER_FONT = 13.0
+
+
+def _cluster(cluster: Cluster, diagram: Diagram) -> str:
+    """A group's box, faintly tinted."""
+    fill = _blend(CLUSTER_STROKE, diagram.background, 0.08)
+    return (
+        f'<rect x="{_n(cluster.x)}" y="{_n(cluster.y)}" width="{_n(cluster.width)}" '
+        f'height="{_n(cluster.height)}" rx="8" fill="{_hex(fill)}" '
+        f'stroke="{_hex(CLUSTER_STROKE)}" stroke-width="1.2" stroke-dasharray="5 3"/>'
+    )
+
+
+def _cluster_label(cluster: Cluster, diagram: Diagram) -> list[str]:
+    """A group's label in its box's top-left corner, over the lines that pass under it."""
+    fill = _blend(CLUSTER_STROKE, diagram.background, 0.08)
+    w = text_width(cluster.label, CLUSTER_FONT) * 1.08 + 8  # bold runs about 8 % wider
+    return [
+        f'<rect x="{_n(cluster.x + 6)}" y="{_n(cluster.y + 4)}" width="{_n(w)}" '
+        f'height="{_n(CLUSTER_FONT + 5)}" rx="3" fill="{_hex(fill)}"/>',
+        f'<text x="{_n(cluster.x + 10)}" y="{_n(cluster.y + 17)}" font-size="{_n(CLUSTER_FONT)}" '
+        f'font-weight="bold" fill="#3c3c46">{escape(cluster.label)}</text>',
+    ]
+
+
+def _outline(node: Node, style: str) -> str:
+    """The node's shape as one SVG element."""
     if node.shape is Shape.CIRCLE:
         rx, ry = node.width / 2, node.height / 2
-        out = [
-            f'<ellipse cx="{_n(node.x)}" cy="{_n(node.y)}" rx="{_n(rx)}" ry="{_n(ry)}" {style}/>'
-        ]
-    else:
-        radius = min(CORNER, node.width / 4, node.height / 4)
-        r = f' rx="{_n(radius)}"' if node.shape is Shape.ROUND_RECTANGLE else ""
-        out = [
-            f'<rect x="{_n(node.left)}" y="{_n(node.top)}" width="{_n(node.width)}" '
-            f'height="{_n(node.height)}"{r} {style}/>'
-        ]
+        return f'<ellipse cx="{_n(node.x)}" cy="{_n(node.y)}" rx="{_n(rx)}" ry="{_n(ry)}" {style}/>'
+    corners = outline(node)
+    if corners is not None:
+        points = " ".join(f"{_n(x)},{_n(y)}" for x, y in corners)
+        return f'<polygon points="{points}" {style}/>'
+    if node.shape is Shape.CYLINDER:
+        c, rx = cap(node), node.width / 2
+        top, bottom = node.top + c, node.bottom - c
+        return (
+            f'<path d="M{_n(node.left)},{_n(top)} L{_n(node.left)},{_n(bottom)} '
+            f"A{_n(rx)},{_n(c)} 0 0 0 {_n(node.right)},{_n(bottom)} L{_n(node.right)},{_n(top)} "
+            f"A{_n(rx)},{_n(c)} 0 0 0 {_n(node.left)},{_n(top)} "
+            f'A{_n(rx)},{_n(c)} 0 0 0 {_n(node.right)},{_n(top)}" {style}/>'
+        )
+    radius = min(CORNER, node.width / 4, node.height / 4)
+    r = f' rx="{_n(radius)}"' if node.shape is Shape.ROUND_RECTANGLE else ""
+    return (
+        f'<rect x="{_n(node.left)}" y="{_n(node.top)}" width="{_n(node.width)}" '
+        f'height="{_n(node.height)}"{r} {style}/>'
+    )
+
+
+def _node(node: Node, down: float = -1.0) -> list[str]:
+    """A node's outline and label; `down` is where a repeated block's copies stack (-1: up,
+    away from an arrow coming in from the left; 1: down, away from one coming from above)."""
+    style = f'fill="{_hex(node.fill)}" stroke="{_hex(node.line_color)}" stroke-width="1.6"'
+    out = []
+    for k in range(node.copies - 1, 0, -1):  # a repeated block: copies behind it, to the right
+        behind = replace(node, x=node.x + STACK * k, y=node.y + down * STACK * k)
+        out.append(_outline(behind, style))
+    out.append(_outline(node, style))
     lines = label_lines(node)
     step = node.font_size * LABEL_LINE
-    top = node.y - step * (len(lines) - 1) / 2 + node.font_size * 0.35
+    middle = node.y + (cap(node) / 2 if node.shape is Shape.CYLINDER else 0.0)
+    top = middle - step * (len(lines) - 1) / 2 + node.font_size * 0.35
     for i, line in enumerate(lines):
         out.append(
             f'<text x="{_n(node.x)}" y="{_n(top + i * step)}" text-anchor="middle" '
@@ -80,7 +162,7 @@ def _node(node: Node) -> list[str]:
 def to_svg(diagram: Diagram) -> str:
     """A standalone SVG document; text stays selectable text in the shipped font family."""
     nodes = {n.id: n for n in diagram.nodes}
-    colors = sorted({e.color for e in diagram.edges if e.style is LineStyle.SOLID_ARROW})
+    colors = sorted({e.color for e in diagram.edges if has_arrowhead(diagram, e)})
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{diagram.width}" '
         f'height="{diagram.height}" viewBox="0 0 {diagram.width} {diagram.height}" '
@@ -88,9 +170,15 @@ def to_svg(diagram: Diagram) -> str:
         "<defs>" + "".join(_marker(c) for c in colors) + "</defs>",
         f'<rect width="100%" height="100%" fill="{_hex(diagram.background)}"/>',
     ]
+    parts += [_cluster(cluster, diagram) for cluster in diagram.clusters]
     parts += [_edge(diagram, e, nodes) for e in diagram.edges]
+    down = 1.0 if diagram.orientation is Orientation.VERTICAL else -1.0
     for node in diagram.nodes:
-        parts += _node(node)
+        parts += _node(node, down)
+    for cluster in diagram.clusters:
+        parts += _cluster_label(cluster, diagram)
+    for edge in diagram.edges:
+        parts += _edge_label(edge, diagram.background)
     for t in diagram.texts:
         parts.append(
             f'<text x="{_n(t.x)}" y="{_n(t.y)}" text-anchor="{t.anchor}" '

@@ -34,6 +34,17 @@ PLANS = {
         'node eval "Evaluate"\nnode ok "Good enough?" decision\nnode deploy "Deploy" terminal\n'
         "load -> clean -> train -> eval -> ok -> deploy\nok -> train dashed\nend\n"
     ),
+    "flow_groups": (
+        'flow horizontal palette=teal\nnode user "User" terminal\nnode web "Web app"\n'
+        'node api "API server"\nnode auth "Signed in?" decision\nnode db "Orders" db\n'
+        'node login "Login page" data\ngroup "Frontend": web, login\ngroup "Backend": api, db\n'
+        'user -> web -> auth\nauth -> api "yes"\nauth -> login "no"\napi -> db\n'
+        'login -> web "retry" dashed\nend\n'
+    ),
+    "nn_repeat": (
+        'nn vertical palette=purple\ninput 512 "tokens"\ndense 768 "embedding"\n'
+        'repeat 12 "Transformer block"\noutput 50000\nend\n'
+    ),
 }
 
 
