@@ -20,7 +20,12 @@ def cap(node: Node) -> float:
 def outline(node: Node) -> list[Point] | None:
     """The corners of a polygonal node (diamond, parallelogram); None for the other shapes."""
     if node.shape is Shape.DIAMOND:
-        return [(node.x, node.top), (node.right, node.y), (node.x, node.bottom), (node.left, node.y)]
+        return [
+            (node.x, node.top),
+            (node.right, node.y),
+            (node.x, node.bottom),
+            (node.left, node.y),
+        ]
     if node.shape is Shape.PARALLELOGRAM:
         s = slant(node)
         return [

@@ -34,7 +34,8 @@ SHAPE_WORDS = {
     "cylinder": Shape.CYLINDER,
     "parallelogram": Shape.PARALLELOGRAM,
 }
-NET_SHAPES = ("rect", "round", "circle")  # what a net's header may ask for
+# What a header's shape= gives every node (the per-node shapes stay node options).
+HEADER_SHAPES = (Shape.RECTANGLE, Shape.ROUND_RECTANGLE, Shape.CIRCLE)
 LINE_WORDS = {
     "arrow": LineStyle.SOLID_ARROW,
     "line": LineStyle.SOLID_LINE,

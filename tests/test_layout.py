@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
-from diagramgen.diagram import Diagram
+from diagramgen.diagram import Diagram, Shape
 from diagramgen.formats.plan import parse_plan
 from diagramgen.layout import layout_plan
 from diagramgen.quality.metrics import readability
 from diagramgen.seedbench.intended import intended_to_plan, intended_to_structure
+from diagramgen.typeset import text_width
 from tests.golden import GOLDEN, PLANS, drawn_texts, golden_record
 
 
@@ -119,3 +121,92 @@ def test_all_seed_intended_structures_lay_out_clean(
             sorted(map(tuple, got["edges"])) == sorted(map(tuple, expected["edges"]))
             or expected["kind"] != "flow"
         )
+
+
+def _box(n) -> tuple[float, float, float, float]:
+    return (n.left, n.top, n.right, n.bottom)
+
+
+def _meet(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _random_flow(rng: random.Random) -> str:
+    """A flow of 5-14 typed nodes, up to three groups, extra edges, some of them labelled."""
+    n = rng.randint(5, 14)
+    types = ["process", "data", "db", "decision", "model", "terminal"]
+    orientation = rng.choice(["horizontal", "vertical"])
+    lines = [f"flow {orientation}"]
+    lines += [
+        f'node n{i} "Step {i}{" x" * rng.randint(0, 6)}" {rng.choice(types)}' for i in range(n)
+    ]
+    pool = [f"n{i}" for i in range(n)]
+    rng.shuffle(pool)
+    for g in range(rng.randint(1, 3)):
+        members = pool[3 * g : 3 * g + rng.randint(1, 3)]
+        if members:
+            lines.append(f'group "Group {g}": ' + ", ".join(members))
+    edges = {(rng.randrange(i), i) for i in range(1, n)}
+    edges |= {tuple(rng.sample(range(n), 2)) for _ in range(rng.randint(0, n // 2))}
+    for a, b in sorted(edges):
+        label = f' "{rng.choice(["yes", "no", "retry", "on error"])}"' if rng.random() < 0.3 else ""
+        lines.append(f"n{a} -> n{b}{label}")
+    return "\n".join([*lines, "end"]) + "\n"
+
+
+def test_group_boxes_hold_their_nodes_and_nothing_else() -> None:
+    rng = random.Random(7)
+    for _ in range(120):
+        text = _random_flow(rng)
+        diagram = layout_plan(parse_plan(text))
+        assert readability(diagram).overlaps == 0, text
+        boxes = []
+        for c in diagram.clusters:
+            box = (c.x, c.y, c.x + c.width, c.y + c.height)
+            for node in diagram.nodes:
+                inside = box[0] <= node.left and node.right <= box[2]
+                inside = inside and box[1] <= node.top and node.bottom <= box[3]
+                if node.id in c.node_ids:
+                    assert inside, (text, c.label, node.id)
+                else:
+                    assert not _meet(box, _box(node)), (text, c.label, node.id)
+            assert not any(_meet(box, other) for other in boxes), text
+            boxes.append(box)
+
+
+def test_edge_labels_sit_on_their_edges_clear_of_nodes() -> None:
+    rng = random.Random(8)
+    clear = total = 0
+    for _ in range(120):
+        diagram = layout_plan(parse_plan(_random_flow(rng)))
+        placed: list[tuple[float, float, float, float]] = []
+        for edge in diagram.edges:
+            if not edge.label:
+                continue
+            assert edge.label_at is not None
+            x, y = edge.label_at
+            w = text_width(edge.label, 12) + 8
+            box = (x - w / 2, y - 9, x + w / 2, y + 9)
+            total += 1
+            nodes_hit = any(_meet(box, _box(n)) for n in diagram.nodes)
+            clear += not nodes_hit and not any(_meet(box, other) for other in placed)
+            placed.append(box)
+    assert total > 100 and clear / total >= 0.98, (clear, total)
+
+
+def test_a_decision_is_a_diamond_and_says_which_way_is_yes() -> None:
+    diagram = layout_plan(parse_plan(PLANS["flow_groups"]))
+    assert diagram.node("auth").shape is Shape.DIAMOND
+    assert diagram.node("db").shape is Shape.CYLINDER
+    assert diagram.node("login").shape is Shape.PARALLELOGRAM
+    out = {e.target: e.label for e in diagram.edges if e.source == "auth"}
+    assert out == {"api": "yes", "login": "no"}
+    assert [c.label for c in diagram.clusters] == ["Frontend", "Backend"]
+
+
+def test_a_repeated_block_is_drawn_once_with_its_count() -> None:
+    diagram = layout_plan(parse_plan(PLANS["nn_repeat"]))
+    block = diagram.node("L3")
+    assert block.copies == 3 and "Transformer block × 12" in block.label
+    assert diagram.structure()["layers"][2]["type"] == "repeat"
+    assert diagram.structure()["layers"][2]["size"] == 12

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from diagramgen.data import generate_examples
-from diagramgen.formats.plan import parse_plan
+from diagramgen.formats.plan import parse_plan, plan_to_text
 from diagramgen.llm import BackendError, Sampling, cut_at_end, load_backend
 from diagramgen.llm.constrain import GrammarLogitsProcessor
 
@@ -106,3 +106,24 @@ def test_processor_masks_scores_in_place(tokenizer) -> None:
     allowed = torch.isfinite(out[0]).nonzero().flatten().tolist()
     assert 0 < len(allowed) < 100  # only header words can start a plan
     assert all(tokenizer.decode([t]).strip()[:1] in "ncf" for t in allowed)
+
+
+def _accepts(tokenizer, answer: str, layers: tuple = ()) -> bool:
+    matcher = GrammarLogitsProcessor(tokenizer, 1, 0, layers).matchers[0]
+    ids = tokenizer(answer.rstrip("\n"), add_special_tokens=False)["input_ids"]
+    return bool(matcher.consume_tokens(ids)) and matcher.is_accepting()
+
+
+def test_the_grammar_admits_labels_groups_shapes_and_repeats(tokenizer) -> None:
+    flow = (
+        'flow vertical palette=blue\nnode a "Enter password" data\n'
+        'node b "Valid password?" decision\nnode c "Home page" process\n'
+        'node d "Users" db shape=cylinder\ngroup "Frontend": a, c\n'
+        'a -> b\nb -> c "yes"\nb -> a "no" dashed\nb -> d\nend\n'
+    )
+    net = 'nn horizontal palette=blue\ninput 512 "tokens"\nrepeat 12 "Transformer block"\noutput 10\nend\n'
+    for answer in (flow, net):
+        assert plan_to_text(parse_plan(answer)) == answer  # canonical
+        assert _accepts(tokenizer, answer), answer
+    assert not _accepts(tokenizer, flow.replace("a, c", "a, z"))  # no such node
+    assert not _accepts(tokenizer, flow.replace('"no"', '"' + "n" * 31 + '"'))  # too long

@@ -141,3 +141,14 @@ def test_several_nodes_on_one_line() -> None:
     text = "model = [[0, 1, 2, 'circle', 5, 5, 'solid arrow', (3,0,0), (0,0,0), [1]], [1, 9, 9, rect, 5, 5, line, (3,0,0), (0,0,0), []]]"
     diagram, problems = node_list_to_diagram(text)
     assert [n.id for n in diagram.nodes] == ["0", "1"] and not problems
+
+
+def test_the_flow_shapes_survive_a_node_list_round_trip() -> None:
+    from diagramgen.formats.plan import parse_plan
+    from diagramgen.layout import layout_plan
+
+    plan = 'flow\nnode a "In" data\nnode b "Ok?" decision\nnode c "Store" db\na -> b -> c\nend\n'
+    diagram = layout_plan(parse_plan(plan))
+    again, problems = node_list_to_diagram(diagram_to_node_list(diagram), strict=True)
+    assert problems == []
+    assert [n.shape for n in again.nodes] == [Shape.PARALLELOGRAM, Shape.DIAMOND, Shape.CYLINDER]

@@ -24,6 +24,19 @@ FLOW = (
     "llm -> q dashed\n"
     "end\n"
 )
+DECISION = (
+    "flow vertical\n"
+    'node pw "Enter password" data\n'
+    'node ok "Valid password?" decision\n'
+    'node home "Home page"\n'
+    'node store "User store" db shape=cylinder\n'
+    'group "Frontend": pw, home\n'
+    'pw -> ok -> home "yes"\n'
+    'ok -> pw "no" dashed\n'
+    "ok -> store\n"
+    "end\n"
+)
+TRANSFORMER = 'nn\ninput 512 "tokens"\nrepeat 12 "Transformer block"\noutput 10\nend\n'
 
 
 def test_nn_plan_reads_as_written() -> None:
@@ -56,7 +69,27 @@ def test_flow_plan_chains_fan_out_and_labels() -> None:
     assert ("llm", "q") in edges and plan.nodes[1].shape is Shape.CIRCLE
 
 
-@pytest.mark.parametrize("text", [NN, CNN, FLOW])
+def test_edge_labels_groups_and_shapes_read_as_written() -> None:
+    plan = parse_plan(DECISION)
+    labels = {(e.source, e.target): e.label for e in plan.edges}
+    assert labels == {
+        ("pw", "ok"): "",
+        ("ok", "home"): "yes",
+        ("ok", "pw"): "no",
+        ("ok", "store"): "",
+    }
+    assert [(g.label, g.members) for g in plan.groups] == [("Frontend", ["pw", "home"])]
+    assert plan.nodes[1].type == "decision"
+    assert plan.nodes[3].shape is Shape.CYLINDER
+    assert next(e for e in plan.edges if e.label == "no").style is LineStyle.DASHED_LINE
+
+
+def test_a_repeated_block_keeps_its_count_and_name() -> None:
+    repeat = parse_plan(TRANSFORMER).layers[1]
+    assert (repeat.type, repeat.times, repeat.label) == ("repeat", 12, "Transformer block")
+
+
+@pytest.mark.parametrize("text", [NN, CNN, FLOW, DECISION, TRANSFORMER])
 def test_canonical_text_round_trips(text: str) -> None:
     canonical = plan_to_text(parse_plan(text))
     assert canonical.rstrip().endswith("\nend")
@@ -81,6 +114,13 @@ def test_canonical_text_round_trips(text: str) -> None:
         ("graph\nend\n", 1, "nn, cnn or flow"),
         ("nn palette=rainbow\ninput 2\nend\n", 1, "palette must be one of"),
         ("nn\ndense 0\nend\n", 2, "between 1"),
+        ('flow\nnode a "A"\ngroup "G" a\nend\n', 3, 'group "Label": a, b, c'),
+        ('flow\nnode a "A"\ngroup "G": b\nend\n', 3, "unknown node 'b'"),
+        ('flow\nnode a "A"\ngroup "G": a,\nend\n', 3, "ends with a node"),
+        ('flow\nnode a "A"\ngroup "G": a\ngroup "H": a\nend\n', 4, "already in group 'G'"),
+        ('flow\nnode a "A"\nnode b "B"\na "x" -> b\nend\n', 4, "unexpected"),
+        ('flow\nnode a "A"\nnode b "B"\na -> b "x" "y"\nend\n', 4, "unexpected"),
+        ("nn\ninput 4\nrepeat\nend\n", 3, "repeat needs a count"),
     ],
 )
 def test_errors_name_the_line_and_the_fault(text: str, line: int, expected: str) -> None:

@@ -67,3 +67,29 @@ def test_labels_are_escaped() -> None:
     diagram = layout_plan(parse_plan('flow\n"a <b> & c" -> "d"\nend\n'))
     root = ET.fromstring(to_svg(diagram))
     assert "a <b> & c" in [t.text for t in root.iter(f"{SVG_NS}text")]
+
+
+def test_flow_shapes_groups_and_edge_labels_are_drawn() -> None:
+    plan = (
+        'flow vertical\nnode a "Enter password" data\nnode b "Valid?" decision\n'
+        'node c "Users" db\nnode d "Home"\ngroup "Frontend": a, d\n'
+        'a -> b\nb -> d "yes"\nb -> a "no" dashed\nb -> c\nend\n'
+    )
+    diagram = layout_plan(parse_plan(plan))
+    root = ET.fromstring(to_svg(diagram))
+    polygons = [p.get("points") for p in root.iter(f"{SVG_NS}polygon")]
+    assert len(polygons) == 2  # the diamond and the parallelogram
+    assert any(" A" in (p.get("d") or "") for p in root.iter(f"{SVG_NS}path"))  # the cylinder
+    texts = [t.text for t in root.iter(f"{SVG_NS}text")]
+    assert {"yes", "no", "Frontend"} <= set(texts)
+    dashed = [p for p in root.iter(f"{SVG_NS}path") if p.get("stroke-dasharray")]
+    assert dashed and all("url(#arrow" in (p.get("marker-end") or "") for p in dashed)
+
+
+def test_a_repeated_block_stacks_copies_behind_it() -> None:
+    plan = 'nn\ninput 512\nrepeat 6 "Encoder layer"\noutput 2\nend\n'
+    root = ET.fromstring(to_svg(layout_plan(parse_plan(plan))))
+    assert (
+        len(list(root.iter(f"{SVG_NS}rect"))) == 1 + 3 + 2
+    )  # background, block + 2 copies, others
+    assert "Encoder layer × 6" in [t.text for t in root.iter(f"{SVG_NS}text")]

@@ -182,3 +182,20 @@ def test_generate_rate_and_reload_keeps_the_rating(
     card = restarted.card(restarted.owned(diagram_id, user), restarted.ratings(user))
     assert card.rank == 1 and card.recommended and card.scores["readability"] is not None
     assert card.rating == 4.0
+
+
+def test_each_diagram_downloads_for_other_editors(server: Any) -> None:
+    token, user = _user()
+    other_token, _ = _user()
+    diagram_id = _diagram_for(server, user)
+    for suffix, marker in (
+        ("mmd", "flowchart"),
+        ("dot", "digraph"),
+        ("drawio", "<mxfile"),
+        ("tex", "tikzpicture"),
+    ):
+        status, body = _call(server, f"/diagrams/{diagram_id}.{suffix}", token)
+        assert status == 200 and marker in body, suffix
+        assert _call(server, f"/diagrams/{diagram_id}.{suffix}", other_token)[0] == 404
+    status, page = _call(server, "/", token)
+    assert f"/diagrams/{diagram_id}.drawio" in page

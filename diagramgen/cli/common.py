@@ -49,3 +49,20 @@ SeedDataOption = Annotated[
 BackendOption = Annotated[str, typer.Option(help="embedded, hf:PATH or openai:URL.")]
 AdapterOption = Annotated[Path | None, typer.Option(help="A LoRA adapter folder to use.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+ExportOption = Annotated[
+    str,
+    typer.Option(
+        "--export",
+        help="Also write editor files: any of mermaid,dot,drawio,tikz (comma-separated).",
+    ),
+]
+
+
+def export_formats(spec: str) -> list[str]:
+    """The formats an --export option names; exit 2 on an unknown one."""
+    from diagramgen.render.export import parse_exports
+
+    try:
+        return parse_exports(spec)
+    except ValueError as exc:
+        raise fail(f"--export: {exc}", 2) from None

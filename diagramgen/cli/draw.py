@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 
-from diagramgen.cli.common import JsonOption, fail, read_input
+from diagramgen.cli.common import ExportOption, JsonOption, export_formats, fail, read_input
 from diagramgen.errors import DiagramTextError
 from diagramgen.layout import TextFormat, parse_diagram_text
 from diagramgen.quality.metrics import readability
 from diagramgen.render import save
+from diagramgen.render.export import export
 
 FORMATS: dict[str, TextFormat] = {"auto": "auto", "plan": "plan", "nodelist": "nodelist"}
 IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg")
@@ -26,8 +27,10 @@ def render(
     fmt: Annotated[str, typer.Option("--format", help="auto, plan or nodelist.")] = "auto",
     strict: Annotated[bool, typer.Option(help="Refuse node lists with any bad line.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the structure as JSON.")] = False,
+    exports: ExportOption = "",
 ) -> None:
-    """Lay out and draw a diagram text as PNG or SVG."""
+    """Lay out and draw a diagram text as PNG or SVG (and, with --export, editor files)."""
+    formats = export_formats(exports)
     if fmt not in FORMATS:
         raise fail(f"--format must be auto, plan or nodelist, not {fmt!r}", 2)
     if output is None:
@@ -43,8 +46,11 @@ def render(
         typer.echo(f"warning: {file}: {problem}", err=True)
     try:
         save(diagram, output)
+        written = [export(diagram, f, output) for f in formats]
     except OSError as exc:
         raise fail(f"{output}: cannot write ({exc.strerror})", 2) from None
+    for path in written:
+        typer.echo(f"wrote {path}", err=as_json)
     if as_json:
         typer.echo(json.dumps(diagram.structure(), ensure_ascii=False))
     else:

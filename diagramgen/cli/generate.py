@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from diagramgen.cli.common import AdapterOption, BackendOption, DbOption, JsonOption, fail
+from diagramgen.cli.common import (
+    AdapterOption,
+    BackendOption,
+    DbOption,
+    ExportOption,
+    JsonOption,
+    export_formats,
+    fail,
+)
 
 MODES = ("plan", "nodelist")
 
@@ -37,6 +45,7 @@ def generate(
     ] = 0.5,
     db: DbOption = None,
     as_json: JsonOption = False,
+    exports: ExportOption = "",
 ) -> None:
     """Request in, ranked diagrams out (SVG + PNG for every candidate)."""
     from rich.console import Console
@@ -46,6 +55,7 @@ def generate(
     from diagramgen.pipeline import generate as run
     from diagramgen.request import RequestError
 
+    formats = export_formats(exports)
     if mode not in MODES:
         raise fail(f"--mode must be plan or nodelist, not {mode!r}", 2)
     try:
@@ -59,7 +69,17 @@ def generate(
     try:
         with Console(stderr=True).status("starting") as status:
             result = run(
-                request, count, recommend, config, out, sampling, status.update, user, store, weight
+                request,
+                count,
+                recommend,
+                config,
+                out,
+                sampling,
+                status.update,
+                user,
+                store,
+                weight,
+                formats,
             )
     except (RequestError, BackendError) as exc:
         raise fail(str(exc), 2) from None

@@ -8,6 +8,7 @@ from dataclasses import replace
 from diagramgen.diagram import LineStyle, Orientation, Shape
 from diagramgen.formats.plan import Style
 from diagramgen.style import PALETTES
+from diagramgen.vocabulary import HEADER_SHAPES
 
 WORDS = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -76,7 +77,7 @@ def random_style(rng: random.Random, kind: str) -> Style:
         palette=rng.choice(list(PALETTES)),
     )
     if rng.random() < 0.15:
-        style.shape = rng.choice(list(Shape))
+        style.shape = rng.choice(HEADER_SHAPES)
     if rng.random() < 0.1 and kind != "nn":
         style.line = rng.choice(list(LineStyle))
     return style

@@ -266,7 +266,7 @@ def _layer_args(layer: Layer, args: list[str], line: int) -> None:
         layer.kernel = _kernel(args[0], line)
     elif kind == "repeat":
         if not args:
-            raise _fail(line, 'repeat needs a count, e.g. \'repeat 12 "Transformer block"\'')
+            raise _fail(line, "repeat needs a count, e.g. 'repeat 12 \"Transformer block\"'")
         layer.times = _int(args[0], line, "repeat count", 1, MAX_REPEAT)
     elif kind == "dropout" and args:
         try:
@@ -393,7 +393,7 @@ class _FlowBuilder:
             elif word.startswith('"') and len(hops) > 1 and not labels[-1]:
                 labels[-1] = word[1:-1].strip()
             else:
-                raise _fail(line, f"unexpected {word!r} in an edge line (a -> b \"label\", c)")
+                raise _fail(line, f'unexpected {word!r} in an edge line (a -> b "label", c)')
         if expect_ref or len(hops) < 2:
             raise _fail(line, "an edge line needs a node on each side of '->'")
         for (sources, targets), label in zip(itertools.pairwise(hops), labels[1:], strict=True):

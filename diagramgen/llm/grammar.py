@@ -29,7 +29,7 @@ from diagramgen.limits import (
     int_pattern,
 )
 from diagramgen.style import PALETTES
-from diagramgen.vocabulary import NET_SHAPES, NODE_TYPES, SHAPE_WORDS
+from diagramgen.vocabulary import HEADER_SHAPES, NODE_TYPES, SHAPE_WORDS
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -83,7 +83,8 @@ def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
     palettes = _alt(list(PALETTES))
     style = (
         f"( (horizontal|vertical))?( palette={palettes})?"
-        f"( shape={_alt(NET_SHAPES)})?( line=(arrow|line|dashed))?"
+        f"( shape={_alt([w for w, s in SHAPE_WORDS.items() if s in HEADER_SHAPES])})?"
+        "( line=(arrow|line|dashed))?"
     )
     # Numbers exactly within the parser's limits (diagramgen.limits).
     n = int_pattern(MAX_UNITS)
@@ -136,9 +137,7 @@ def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
         rules.append(f'flow{i}: FLOW_HEADER "\\n" {nodes}{groups}{edges} "end"')
         rules.append(f"GROUP{i}: /group {label}: [{ids}](, [{ids}])*/")
         if i >= 2:
-            rules.append(
-                f"EDGE{i}: /[{ids}]( -> [{ids}])+( {edge_label})?( (arrow|line|dashed))?/"
-            )
+            rules.append(f"EDGE{i}: /[{ids}]( -> [{ids}])+( {edge_label})?( (arrow|line|dashed))?/")
     rules += [f"NODE_{c.upper()}: /node {c}{node_tail}/" for c in _letters(MAX_PLAN_NODES)]
     flows = [f"flow{i}" for i in range(1, MAX_PLAN_NODES + 1)]
     return "\n".join(["start: " + " | ".join(nets + flows), *rules])

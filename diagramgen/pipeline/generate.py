@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from diagramgen.personal.store import Store
 from diagramgen.quality.fidelity import request_fidelity
 from diagramgen.quality.metrics import readability
 from diagramgen.render import save
+from diagramgen.render.export import export
 from diagramgen.request import RequestError, check_request
 
 RETRY_ROUNDS = 2
@@ -159,14 +160,17 @@ def add_user_scores(
         c.scores["final"] = round(final_score(readable, score, weight), 3)
 
 
-def write_candidates(result: GenerationResult, out: Path) -> None:
-    """Each candidate's text, SVG and PNG in `out`, named by rank."""
+def write_candidates(result: GenerationResult, out: Path, exports: Sequence[str] = ()) -> None:
+    """Each candidate's text, SVG and PNG in `out`, named by rank, and any editor `exports`
+    (mermaid, dot, drawio, tikz) beside them."""
     out.mkdir(parents=True, exist_ok=True)
     for c in result.candidates:
         stem = out / f"candidate-{c.rank}"
         stem.with_suffix(".txt").write_text(c.text, encoding="utf-8")
         c.svg = save(c.diagram, stem.with_suffix(".svg"))
         c.png = save(c.diagram, stem.with_suffix(".png"))
+        for fmt in exports:
+            export(c.diagram, fmt, stem)
 
 
 def write_result(result: GenerationResult, out: Path) -> Path:
@@ -195,6 +199,7 @@ def generate(
     user: str | None = None,
     store: Store | None = None,
     weight: float = 0.5,
+    exports: Sequence[str] = (),
 ) -> GenerationResult:
     """The whole pipeline for one request (Python API of `diagramgen generate`): load the model
     unless given one, sample, draw, score and rank; with `out`, write every candidate's files
@@ -222,7 +227,7 @@ def generate(
     result = GenerationResult(request, rank_candidates(candidates, recommend), dropped, seconds)
     seconds["rank"] = lap()
     if out is not None:
-        write_candidates(result, out)
+        write_candidates(result, out, exports)
         seconds["write"] = lap()
     seconds["total"] = round(clock[-1] - clock[0], 3)
     if out is not None:

@@ -22,6 +22,7 @@ from diagramgen.layout import layout_plan
 from diagramgen.quality.metrics import readability
 from diagramgen.render.raster import READABILITY_SIDE, THUMB, small_png, thumbnail_png
 from diagramgen.style import PALETTES
+from diagramgen.vocabulary import HEADER_SHAPES
 
 
 def _shift(rng: random.Random, d: Diagram, amount: float) -> None:
@@ -69,7 +70,7 @@ DEGRADATIONS: list[Callable[[random.Random, Diagram, float], None]] = [
 ]  # fmt: skip
 
 
-ORIENTATIONS, PALETTE_NAMES, SHAPES = list(Orientation), list(PALETTES), list(Shape)
+ORIENTATIONS, PALETTE_NAMES, SHAPES = list(Orientation), list(PALETTES), list(HEADER_SHAPES)
 
 
 @dataclass

@@ -10,10 +10,17 @@ from fastapi.responses import FileResponse, HTMLResponse
 from diagramgen.errors import DiagramTextError
 from diagramgen.layout import parse_diagram_text
 from diagramgen.limits import MAX_EDITOR_CHARS
+from diagramgen.render.export import WRITERS
 from diagramgen.web.service import session_user, web_app
 
 router = APIRouter()
 MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
+EDITOR_FILES = {  # suffix -> (export format, media type)
+    "mmd": ("mermaid", "text/plain"),
+    "dot": ("dot", "text/vnd.graphviz"),
+    "drawio": ("drawio", "application/xml"),
+    "tex": ("tikz", "application/x-tex"),
+}
 
 
 @router.post("/diagrams/{diagram_id}/rate", response_class=HTMLResponse)
@@ -34,13 +41,28 @@ def rate(request: Request, diagram_id: int, score: Annotated[float, Form()]) -> 
 def download(request: Request, diagram_id: int, suffix: str) -> Response:
     """The diagram's SVG or PNG file."""
     web = web_app(request)
+    if suffix in EDITOR_FILES:
+        return _editor_file(request, diagram_id, suffix)
     if suffix not in MEDIA:
-        raise HTTPException(404, "SVG or PNG only")
+        raise HTTPException(404, "SVG, PNG, Mermaid, DOT, draw.io or TikZ only")
     stored = web.service.owned(diagram_id, session_user(request))
     path = web.service.file(stored.id, suffix)
     if not path.is_file():
         raise HTTPException(404, "the file is gone")
     return FileResponse(path, media_type=MEDIA[suffix], filename=f"diagram-{stored.id}.{suffix}")
+
+
+def _editor_file(request: Request, diagram_id: int, suffix: str) -> Response:
+    """The diagram for another editor, drawn again from its stored text."""
+    stored = web_app(request).service.owned(diagram_id, session_user(request))
+    fmt, media = EDITOR_FILES[suffix]
+    try:
+        diagram, _ = parse_diagram_text(stored.text)
+    except DiagramTextError:
+        raise HTTPException(404, "this diagram's text no longer parses") from None
+    name = f"diagram-{stored.id}.{suffix}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(WRITERS[fmt](diagram), media_type=media, headers=headers)
 
 
 @router.get("/diagrams/{diagram_id}/edit", response_class=HTMLResponse)
