@@ -7,7 +7,8 @@ import pytest
 
 from diagramgen.diagram import Diagram, Shape
 from diagramgen.formats.plan import parse_plan
-from diagramgen.layout import layout_plan
+from diagramgen.layout import content_box, layout_plan
+from diagramgen.layout.engine import MARGIN
 from diagramgen.quality.metrics import readability
 from diagramgen.seedbench.intended import intended_to_plan, intended_to_structure
 from diagramgen.typeset import text_width
@@ -26,7 +27,11 @@ def _assert_clean(diagram: Diagram) -> None:
 def test_plans_lay_out_clean(name: str) -> None:
     diagram = layout_plan(parse_plan(PLANS[name]))
     _assert_clean(diagram)
-    assert diagram.width >= 1000 and diagram.height >= 600
+    left, top, right, bottom = content_box(diagram)  # the canvas is fitted to the content
+    assert left == pytest.approx(MARGIN, abs=1) and top == pytest.approx(MARGIN, abs=1)
+    assert diagram.width - right == pytest.approx(MARGIN, abs=1.5)
+    assert diagram.height - bottom == pytest.approx(MARGIN, abs=1.5)
+    assert 0.5 <= diagram.width / diagram.height <= 2.5
 
 
 @pytest.mark.parametrize("name", sorted(PLANS))
@@ -87,9 +92,9 @@ def test_forty_step_flow_fits_on_a_grown_canvas() -> None:
 
 def test_skip_connection_is_routed_around_the_blocks_it_skips() -> None:
     diagram = layout_plan(parse_plan(PLANS["cnn_residual"]))
-    skip = next(e for e in diagram.edges if e.route)
+    skip = next(e for e in diagram.edges if (e.source, e.target) == ("L2", "L4"))
     lane_y = skip.route[0][1]
-    assert all(lane_y < n.top for n in diagram.nodes)
+    assert all(lane_y < diagram.node(f"L{i}").top for i in (2, 3, 4))
     assert readability(diagram).crossings == 0
 
 

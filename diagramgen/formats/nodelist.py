@@ -9,6 +9,7 @@ Lines that cannot be read are reported as `Problem`s, never silently dropped.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -192,6 +193,8 @@ def _unstring(value: Value) -> Value:
 def _number(value: Value, what: str) -> float:
     value = _unstring(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value) or abs(value) > 1e9:
+            raise ValueError(f"{what} should be a finite number of sensible size, got {value!r}")
         return float(value)
     raise ValueError(f"{what} should be a number, got {value!r}")
 

@@ -125,6 +125,34 @@ def _extent(tensor: Tensor, biggest_side: int, biggest_n: int) -> float:
     return 80.0
 
 
+def _elements(t: Tensor) -> int | None:
+    if t.h is not None and t.w is not None:
+        return t.h * t.w * (t.c or 1)
+    return t.n
+
+
+def _shrink_with_the_tensor(
+    plan: Plan, shapes: list[Tensor], sized: dict[int, tuple[float, float, str]], axes: Axes
+) -> None:
+    """A block is never drawn larger across the flow than the block it comes from unless its
+    tensor is larger (a pool after a conv, a flatten after a pool), text room permitting."""
+    for i, ins in enumerate(layer_inputs(plan)):
+        if len(ins) != 1:
+            continue
+        j = ins[0]
+        mine, theirs = _elements(shapes[i]), _elements(shapes[j])
+        if mine is None or theirs is None or mine > theirs:
+            continue
+        along, across, label = sized[i]
+        lines = label.split("\n")
+        text_room = (
+            LINE_H * len(lines) + 14
+            if axes.horizontal
+            else max(text_width(line, FONT) for line in lines) + 20
+        )
+        sized[i] = (along, max(text_room, min(across, sized[j][1])), label)
+
+
 def block_layout(plan: Plan) -> Diagram:
     """Blocks left to right (or top to bottom), arrows between, residual arrows around."""
     axes = Axes(plan.style.orientation)
@@ -147,6 +175,7 @@ def block_layout(plan: Plan) -> Diagram:
         else:
             along, across = lines_h, max(text_w, 1.6 * _extent(tensor, biggest_side, biggest_n))
         sized[i] = (along, across, label)
+    _shrink_with_the_tensor(plan, shapes, sized, axes)
 
     u = 0.0
     for column in layer_columns(plan):

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from diagramgen.diagram import DEFAULT_HEIGHT, DEFAULT_WIDTH, Diagram, Kind
+from diagramgen.diagram import Diagram, Kind
 from diagramgen.formats.plan import Plan
 from diagramgen.layout.blocks import block_layout
 from diagramgen.layout.flow import flow_layout
+from diagramgen.layout.fold import fold_long
 from diagramgen.layout.net import neuron_layout
 from diagramgen.typeset import text_width
 from diagramgen.vocabulary import BLOCK_TYPES
 
-MARGIN = 40
+MARGIN = 24
+STACK = 5.0  # the renderer's offset between a repeated block's copies
 EDGE_LABEL_FONT = 12.0
 
 
 def layout_plan(plan: Plan) -> Diagram:
     """Lay out any plan: nets as neuron columns, CNNs as blocks, flows as a layered DAG."""
-    if plan.kind is Kind.FLOW:
-        diagram = flow_layout(plan)
-    elif plan.kind is Kind.CNN or any(
+    if plan.kind is Kind.FLOW or plan.kind is Kind.CNN or any(
         layer.type in BLOCK_TYPES or layer.image for layer in plan.layers
     ):
-        diagram = block_layout(plan)
+        diagram = flow_layout(plan) if plan.kind is Kind.FLOW else block_layout(plan)
+        fold_long(diagram, plan.style.orientation)  # a long chain wraps like a line of text
     else:
         diagram = neuron_layout(plan)
     fit_to_canvas(diagram)
@@ -33,8 +34,9 @@ def content_box(diagram: Diagram) -> tuple[float, float, float, float]:
     xs: list[float] = []
     ys: list[float] = []
     for n in diagram.nodes:
-        xs += [n.left, n.right]
-        ys += [n.top, n.bottom]
+        stack = STACK * (n.copies - 1)  # a repeated block's copies stick out behind it
+        xs += [n.left, n.right + stack]
+        ys += [n.top - stack, n.bottom + stack]
     for t in diagram.texts:
         w = text_width(t.text, t.font_size)
         left = {"start": t.x, "middle": t.x - w / 2, "end": t.x - w}[t.anchor]
@@ -55,10 +57,10 @@ def content_box(diagram: Diagram) -> tuple[float, float, float, float]:
 
 
 def fit_to_canvas(diagram: Diagram, margin: float = MARGIN) -> None:
-    """Grow the canvas past 1000x600 only when needed, and centre the content on it."""
+    """The canvas is the content's bounding box plus a margin on every side."""
     left, top, right, bottom = content_box(diagram)
-    diagram.width = max(DEFAULT_WIDTH, int(right - left + 2 * margin + 0.999))
-    diagram.height = max(DEFAULT_HEIGHT, int(bottom - top + 2 * margin + 0.999))
+    diagram.width = int(right - left + 2 * margin + 0.999)
+    diagram.height = int(bottom - top + 2 * margin + 0.999)
     dx = (diagram.width - (right - left)) / 2 - left
     dy = (diagram.height - (bottom - top)) / 2 - top
     for n in diagram.nodes:

@@ -169,26 +169,31 @@ def _sweep(g: Layered, downward: bool) -> None:
 
 
 def _transpose(g: Layered) -> None:
-    """Swap neighbours in a rank while that removes crossings (a local clean-up)."""
+    """Swap neighbours in a rank while that removes crossings (a local clean-up). Only the
+    edges of the two swapped vertices change crossings, so only those are counted."""
     improved, rounds = True, 0
     while improved and rounds < 20:
         improved, rounds = False, rounds + 1
         for r, layer in enumerate(g.order):
+            above = {v: i for i, v in enumerate(g.order[r - 1])} if r > 0 else {}
+            below = {v: i for i, v in enumerate(g.order[r + 1])} if r + 1 < len(g.order) else {}
             for i in range(len(layer) - 1):
-                before = _local_crossings(g, r)
-                layer[i], layer[i + 1] = layer[i + 1], layer[i]
-                if _local_crossings(g, r) < before:
+                a, b = layer[i], layer[i + 1]
+                kept = _pair_crossings(a, b, g, above, below)
+                if _pair_crossings(b, a, g, above, below) < kept:
+                    layer[i], layer[i + 1] = b, a
                     improved = True
-                else:
-                    layer[i], layer[i + 1] = layer[i + 1], layer[i]
 
 
-def _local_crossings(g: Layered, r: int) -> int:
+def _pair_crossings(
+    left: int, right: int, g: Layered, above: dict[int, int], below: dict[int, int]
+) -> int:
+    """Crossings between the edges of two neighbours in a rank, `left` drawn first."""
     total = 0
-    if r > 0:
-        total += _crossings_between(g.order[r - 1], g.order[r], g.down)
-    if r + 1 < len(g.order):
-        total += _crossings_between(g.order[r], g.order[r + 1], g.down)
+    for pos, nbrs in ((above, g.up), (below, g.down)):
+        mine = [pos[w] for w in nbrs[left]]
+        theirs = [pos[w] for w in nbrs[right]]
+        total += sum(1 for x in mine for y in theirs if x > y)
     return total
 
 

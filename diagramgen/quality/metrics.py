@@ -105,10 +105,12 @@ def _gaps(nodes: list[Node]) -> tuple[int, int, float]:
     return overlaps, cramped, float(gap[upper].min())
 
 
-def _segments(diagram: Diagram) -> tuple[np.ndarray, list[int]]:
+def _segments(diagram: Diagram, only: set[int] | None = None) -> tuple[np.ndarray, list[int]]:
     nodes = {n.id: n for n in diagram.nodes}
     segs, owner = [], []
     for k, edge in enumerate(diagram.edges):
+        if only is not None and k not in only:
+            continue
         path = edge_path(diagram, edge, nodes)
         for p, q in itertools.pairwise(path):
             segs.append((*p, *q))
@@ -116,32 +118,68 @@ def _segments(diagram: Diagram) -> tuple[np.ndarray, list[int]]:
     return np.array(segs, dtype=float).reshape(-1, 4), owner
 
 
+def _bundle_outline(diagram: Diagram) -> set[int]:
+    """The edges standing for each dense bundle: those between its extreme nodes. Whatever
+    crosses a bundle crosses one of them, so the rest need no checking."""
+    nodes = {n.id: n for n in diagram.nodes}
+    members: dict[str, list[int]] = {}
+    for k, e in enumerate(diagram.edges):
+        if e.bundle is not None:
+            members.setdefault(e.bundle, []).append(k)
+    keep = {k for k, e in enumerate(diagram.edges) if e.bundle is None}
+    for ks in members.values():
+        ends = [(nodes[diagram.edges[k].source], nodes[diagram.edges[k].target]) for k in ks]
+        for side in (0, 1):
+            for pick in (min, max):
+                extreme = pick(ends[i][side].x + ends[i][side].y for i in range(len(ks)))
+                keep |= {
+                    ks[i] for i in range(len(ks)) if ends[i][side].x + ends[i][side].y == extreme
+                }
+    return keep
+
+
+def _orient(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> np.ndarray:
+    turn: np.ndarray = (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1]) - (
+        q[..., 1] - p[..., 1]
+    ) * (r[..., 0] - p[..., 0])
+    return turn
+
+
+def _crossing_pairs(segs: np.ndarray) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of segments that properly cross: a sweep along x, so each segment is
+    tested only against those whose x-range overlaps its own (memory grows with S, not S²)."""
+    lo_x, hi_x = np.minimum(segs[:, 0], segs[:, 2]), np.maximum(segs[:, 0], segs[:, 2])
+    lo_y, hi_y = np.minimum(segs[:, 1], segs[:, 3]), np.maximum(segs[:, 1], segs[:, 3])
+    order = np.argsort(lo_x, kind="stable")
+    starts = lo_x[order]
+    pairs: list[tuple[int, int]] = []
+    eps = 1e-6
+    for rank, i in enumerate(order):
+        stop = int(np.searchsorted(starts, hi_x[i], side="right"))
+        js = order[rank + 1 : stop]
+        js = js[(lo_y[js] <= hi_y[i]) & (hi_y[js] >= lo_y[i])]
+        if not len(js):
+            continue
+        a, b = segs[i, 0:2], segs[i, 2:4]
+        c, d = segs[js, 0:2], segs[js, 2:4]
+        d1, d2 = _orient(c, d, a[None]), _orient(c, d, b[None])
+        d3, d4 = _orient(a[None], b[None], c), _orient(a[None], b[None], d)
+        hit = js[(d1 * d2 < -eps) & (d3 * d4 < -eps)]
+        pairs += [(int(min(i, j)), int(max(i, j))) for j in hit]
+    return pairs
+
+
 def _crossings(diagram: Diagram, segs: np.ndarray, owner: list[int]) -> int:
     if len(segs) < 2:
         return 0
     edges = diagram.edges
-    own = np.array(owner)
     ends = [{edges[k].source, edges[k].target} for k in owner]
-    bundles = [edges[k].bundle for k in owner]
-    a, b = segs[:, None, 0:2], segs[:, None, 2:4]
-    c, d = segs[None, :, 0:2], segs[None, :, 2:4]
-
-    def orient(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> np.ndarray:
-        turn: np.ndarray = (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1]) - (
-            q[..., 1] - p[..., 1]
-        ) * (r[..., 0] - p[..., 0])
-        return turn
-
-    eps = 1e-6
-    d1, d2, d3, d4 = orient(c, d, a), orient(c, d, b), orient(a, b, c), orient(a, b, d)
-    proper = (d1 * d2 < -eps) & (d3 * d4 < -eps)
-    proper &= np.triu(np.ones_like(proper, dtype=bool), k=1) & (own[:, None] != own[None, :])
     # A dense layer-to-layer bundle counts as one line: it crosses itself by design, and
     # two bundles that cross count once, not once per pair of their many edges.
-    keys = [b if b is not None else f"edge{k}" for b, k in zip(bundles, owner, strict=True)]
+    keys = [edges[k].bundle or f"edge{k}" for k in owner]
     crossing: set[tuple[str, str]] = set()
-    for i, j in np.argwhere(proper):
-        if ends[i] & ends[j] or keys[i] == keys[j]:
+    for i, j in _crossing_pairs(segs):
+        if owner[i] == owner[j] or ends[i] & ends[j] or keys[i] == keys[j]:
             continue  # edges meeting at a node are not a crossing
         crossing.add((min(keys[i], keys[j]), max(keys[i], keys[j])))
     return len(crossing)
@@ -195,7 +233,7 @@ def readability(diagram: Diagram) -> Readability:
         or n.right > diagram.width + 0.5
         or n.bottom > diagram.height + 0.5
     )
-    segs, owner = _segments(diagram)
+    segs, owner = _segments(diagram, _bundle_outline(diagram))
     group_labels = {g.id for g in diagram.groups if g.label}
     labelled = [n for n in nodes if n.label]
     unlabelled = sum(1 for n in nodes if not n.label and n.group not in group_labels)

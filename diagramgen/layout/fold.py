@@ -1,0 +1,241 @@
+"""Long drawings folded like lines of text, so a 30-step chain is not a 5,000-pixel strip.
+
+A laid-out flow or block stack wider than 2.5:1 (or, running down, taller than 1:2) is
+cut between its ranks into bands; the bands are stacked across the flow (rows under each other
+for a horizontal drawing, columns side by side for a vertical one), each still read in the
+flow's direction. An edge that crosses a cut leaves its band past the band's end, runs along
+the gap between the bands in a lane of its own, and comes into the next band from its start.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from diagramgen.diagram import Diagram, Node, Orientation, Point
+from diagramgen.layout.layers import Axes
+
+MOST = 2.5  # the widest a drawing running across may be (width : height) before it is folded
+LEAST = 0.5  # the narrowest a drawing running down may be
+BAND_GAP = 36.0  # between two bands, before the lanes of the edges crossing between them
+LANE = 8.0  # between two edges running side by side past a band's end or in a gap
+
+
+@dataclass(frozen=True)
+class _Band:
+    """Ranks [start, end) of the drawing along the flow, and where they go."""
+
+    start: float  # along the flow, in the unfolded drawing
+    end: float
+    shift_u: float  # added to u: moves the band to the start
+    shift_v: float  # added to v: moves the band across, past the bands before it
+
+
+def _slots(diagram: Diagram, axes: Axes) -> list[tuple[float, float]]:
+    """The along-the-flow intervals the nodes and group boxes occupy, merged where they overlap
+    (the ranks; a cut between two never splits a group)."""
+    spans = sorted(_span_u(n, axes) for n in diagram.nodes)
+    for c in diagram.clusters:
+        spans.append((c.x, c.x + c.width) if axes.horizontal else (c.y, c.y + c.height))
+    spans.sort()
+    merged: list[tuple[float, float]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _span_u(n: Node, axes: Axes) -> tuple[float, float]:
+    return (n.left, n.right) if axes.horizontal else (n.top, n.bottom)
+
+
+def _span_v(n: Node, axes: Axes) -> tuple[float, float]:
+    return (n.top, n.bottom) if axes.horizontal else (n.left, n.right)
+
+
+def _u(p: Point, axes: Axes) -> float:
+    return p[0] if axes.horizontal else p[1]
+
+
+def _v(p: Point, axes: Axes) -> float:
+    return p[1] if axes.horizontal else p[0]
+
+
+def _aspect(length: float, width: float, axes: Axes) -> float:
+    """Width over height of a drawing `length` along the flow and `width` across it."""
+    return length / width if axes.horizontal else width / length
+
+
+def _splits(slots: list[tuple[float, float]], bands: int) -> list[list[tuple[float, float]]]:
+    """The slots in `bands` runs of about equal length along the flow."""
+    total = slots[-1][1] - slots[0][0]
+    out: list[list[tuple[float, float]]] = [[]]
+    for slot in slots:
+        if out[-1] and slot[1] - out[-1][0][0] > total / bands and len(out) < bands:
+            out.append([])
+        out[-1].append(slot)
+    return out
+
+
+def fold_long(diagram: Diagram, orientation: Orientation) -> None:
+    """Fold a drawing longer than MOST along its flow into bands (in place; no-op otherwise)."""
+    axes = Axes(orientation)
+    if len(diagram.nodes) < 4:
+        return
+    slots = _slots(diagram, axes)
+    across = [_span_v(n, axes) for n in diagram.nodes]
+    width = max(hi for _, hi in across) - min(lo for lo, _ in across)
+    length = slots[-1][1] - slots[0][0]
+    ratio = _aspect(length, width, axes)
+    if (ratio <= MOST if axes.horizontal else ratio >= LEAST) or len(slots) < 2:
+        return
+    for count in range(2, len(slots) + 1):  # as few bands as bring it within the bounds
+        runs = _splits(slots, count)
+        folded_length = max(run[-1][1] - run[0][0] for run in runs)
+        folded_width = len(runs) * width + (len(runs) - 1) * BAND_GAP
+        aspect = _aspect(folded_length, folded_width, axes)
+        if (aspect <= MOST if axes.horizontal else aspect >= LEAST) and len(runs) > 1:
+            _apply(diagram, axes, runs)
+            return
+
+
+def _band_of(u: float, bands: list[_Band]) -> int:
+    """The band that holds position u along the unfolded flow (cuts halfway between bands)."""
+    for k in range(1, len(bands)):
+        if u < (bands[k - 1].end + bands[k].start) / 2:
+            return k - 1
+    return len(bands) - 1
+
+
+def _apply(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) -> None:
+    """Move every part of the drawing into its band and route the edges that cross bands."""
+    crossing = _crossings(diagram, axes, runs)
+    extents = [_extent_across(diagram, axes, run[0][0], run[-1][1]) for run in runs]
+    bands: list[_Band] = []
+    top = extents[0][0]
+    for k, run in enumerate(runs):
+        lo, hi = extents[k]
+        bands.append(_Band(run[0][0], run[-1][1], runs[0][0][0] - run[0][0], top - lo))
+        top += hi - lo + BAND_GAP + LANE * (crossing[k] if k < len(crossing) else 0)
+    gaps = [  # (top, bottom) of the gap under each band, after the shifts
+        (
+            extents[k][1] + bands[k].shift_v,
+            extents[k][1] + bands[k].shift_v + BAND_GAP + LANE * crossing[k],
+        )
+        for k in range(len(bands) - 1)
+    ]
+    ends = max(b.end + b.shift_u for b in bands) + BAND_GAP / 2
+    start = runs[0][0][0] - BAND_GAP / 2
+
+    def move(p: Point, k: int) -> Point:
+        return axes.xy(_u(p, axes) + bands[k].shift_u, _v(p, axes) + bands[k].shift_v)
+
+    home = {n.id: _band_of(_centre_u(n, axes), bands) for n in diagram.nodes}
+    for c in diagram.clusters:  # a group's nodes go where its box goes
+        k = _band_of(_u((c.x + c.width / 2, c.y + c.height / 2), axes), bands)
+        home.update(dict.fromkeys(c.node_ids, k))
+    nodes = {n.id: n for n in diagram.nodes}
+    pieces: list[list[Point | _Hop]] = []  # each edge: moved points, and the hops to bridge
+    for e in diagram.edges:
+        src, dst = nodes[e.source], nodes[e.target]
+        points = [(src.x, src.y), *e.route, (dst.x, dst.y)]
+        ks = [home[src.id], *(_band_of(_u(p, axes), bands) for p in e.route), home[dst.id]]
+        piece: list[Point | _Hop] = []
+        for i in range(1, len(points)):
+            if ks[i] != ks[i - 1]:
+                here, there = move(points[i - 1], ks[i - 1]), move(points[i], ks[i])
+                piece.append(_Hop(here, ks[i - 1], there, ks[i]))
+            if i < len(points) - 1:
+                piece.append(move(points[i], ks[i]))
+        pieces.append(piece)
+        if e.label_at is not None:
+            e.label_at = move(e.label_at, _band_of(_u(e.label_at, axes), bands))
+    hops = [h for piece in pieces for h in piece if isinstance(h, _Hop)]
+    _bridge(hops, gaps, ends, start, axes)
+    for e, piece in zip(diagram.edges, pieces, strict=True):
+        e.route = [q for h in piece for q in (h.points if isinstance(h, _Hop) else [h])]
+    for n in diagram.nodes:
+        n.x, n.y = move((n.x, n.y), home[n.id])
+    for t in diagram.texts:
+        t.x, t.y = move((t.x, t.y), _band_of(_u((t.x, t.y), axes), bands))
+    for c in diagram.clusters:
+        c.x, c.y = move((c.x, c.y), home[c.node_ids[0]])
+
+
+def _extent_across(diagram: Diagram, axes: Axes, lo_u: float, hi_u: float) -> tuple[float, float]:
+    """How far across the flow the drawing reaches between lo_u and hi_u along it: nodes,
+    group boxes, captions and the bends of edges (lanes of skips and loops) all count."""
+    vs: list[float] = []
+    for n in diagram.nodes:
+        if lo_u <= _centre_u(n, axes) <= hi_u:
+            vs += list(_span_v(n, axes))
+    for c in diagram.clusters:
+        if lo_u <= _u((c.x + c.width / 2, c.y + c.height / 2), axes) <= hi_u:
+            vs += [c.y, c.y + c.height] if axes.horizontal else [c.x, c.x + c.width]
+    points = [(t.x, t.y) for t in diagram.texts] + [p for e in diagram.edges for p in e.route]
+    vs += [_v(p, axes) for p in points if lo_u <= _u(p, axes) <= hi_u]
+    margin = 14.0  # half a caption's height: texts are points here
+    return min(vs) - margin, max(vs) + margin
+
+
+def _centre_u(n: Node, axes: Axes) -> float:
+    return n.x if axes.horizontal else n.y
+
+
+def _crossings(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) -> list[int]:
+    """How many edges cross each cut (each needs a lane of its own in the gap)."""
+    cuts = [(a[-1][1] + b[0][0]) / 2 for a, b in itertools.pairwise(runs)]
+    nodes = {n.id: n for n in diagram.nodes}
+    counts = [0] * len(cuts)
+    for e in diagram.edges:
+        us = [_centre_u(nodes[e.source], axes), _centre_u(nodes[e.target], axes)]
+        us += [_u(p, axes) for p in e.route]
+        for k, cut in enumerate(cuts):
+            counts[k] += min(us) < cut < max(us)
+    return counts
+
+
+@dataclass(eq=False)
+class _Hop:
+    """Where an edge goes from one band to another: from p (band_p) to q (band_q), moved."""
+
+    p: Point
+    band_p: int
+    q: Point
+    band_q: int
+    points: list[Point] = field(default_factory=list)  # the bridge, once routed
+
+
+def _bridge(
+    hops: list[_Hop], gaps: list[tuple[float, float]], ends: float, start: float, axes: Axes
+) -> None:
+    """Route each hop out past its band's end (its start, going back), along the gap next to
+    the band it goes to, and in from the other side, every hop in lanes of its own, nested so
+    that no two bridges cross: the one leaving farthest from the gap takes the outer lanes."""
+    margin = 0.0
+    for gap, (top, bottom) in enumerate(gaps):
+        forward = [h for h in hops if h.band_q > h.band_p and h.band_q - 1 == gap]
+        backward = [h for h in hops if h.band_q < h.band_p and h.band_q == gap]
+        forward.sort(key=lambda h: _v(h.p, axes))  # farthest above the gap first
+        backward.sort(key=lambda h: -_v(h.p, axes))  # farthest below the gap first
+        for i, h in enumerate(forward):
+            out_u = ends + margin + (len(forward) - i) * LANE
+            in_u = start - margin - (i + 1) * LANE
+            _route_hop(h, out_u, bottom - BAND_GAP / 2 - i * LANE, in_u, axes)
+        margin += len(forward) * LANE
+        for j, h in enumerate(backward):
+            out_u = start - margin - (len(backward) - j) * LANE
+            in_u = ends + margin + (j + 1) * LANE
+            _route_hop(h, out_u, top + BAND_GAP / 2 + j * LANE, in_u, axes)
+        margin += len(backward) * LANE
+
+
+def _route_hop(h: _Hop, out_u: float, gap_v: float, in_u: float, axes: Axes) -> None:
+    h.points = [
+        axes.xy(out_u, _v(h.p, axes)),
+        axes.xy(out_u, gap_v),
+        axes.xy(in_u, gap_v),
+        axes.xy(in_u, _v(h.q, axes)),
+    ]
