@@ -18,8 +18,10 @@ EDGE_LABEL_FONT = 12.0
 
 def layout_plan(plan: Plan) -> Diagram:
     """Lay out any plan: nets as neuron columns, CNNs as blocks, flows as a layered DAG."""
-    if plan.kind is Kind.FLOW or plan.kind is Kind.CNN or any(
-        layer.type in BLOCK_TYPES or layer.image for layer in plan.layers
+    if (
+        plan.kind is Kind.FLOW
+        or plan.kind is Kind.CNN
+        or any(layer.type in BLOCK_TYPES or layer.image for layer in plan.layers)
     ):
         diagram = flow_layout(plan) if plan.kind is Kind.FLOW else block_layout(plan)
         fold_long(diagram, plan.style.orientation)  # a long chain wraps like a line of text
