@@ -10,8 +10,9 @@ from __future__ import annotations
 # Diagram texts (plans and node lists)
 MAX_TEXT_CHARS = 400_000
 MAX_LINE_CHARS = 2_000
-MAX_NODES = 2_000
-MAX_EDGES = 4 * MAX_NODES
+MAX_LABEL_CHARS = 200  # a node's, group's, edge's or layer's label
+MAX_NODES = 200  # flow nodes, node-list nodes: layout and metric stay under a second
+MAX_EDGES = 2 * MAX_NODES
 MAX_LAYERS = 200
 MAX_GROUPS = 200  # labelled boxes in a flow
 MAX_UNITS = 1_000_000  # units of a dense, input or output layer
@@ -28,7 +29,7 @@ MAX_EDITOR_CHARS = 8_000
 # One generated plan: the grammar's bounds, tighter than the parser's (a request never needs more)
 MAX_PLAN_LINES = 40  # layers or edge lines
 MAX_PLAN_NODES = 26  # flow nodes, ids a-z
-MAX_LABEL_CHARS = 60
+MAX_PLAN_LABEL_CHARS = 60
 MAX_PLAN_STRIDE = 9
 MAX_PLAN_SKIPS = 8
 MAX_PLAN_GROUPS = 6

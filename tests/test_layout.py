@@ -9,6 +9,7 @@ from diagramgen.diagram import Diagram, Shape
 from diagramgen.formats.plan import parse_plan
 from diagramgen.layout import content_box, layout_plan
 from diagramgen.layout.engine import MARGIN
+from diagramgen.limits import MAX_EDGES, MAX_NODES
 from diagramgen.quality.metrics import readability
 from diagramgen.seedbench.intended import intended_to_plan, intended_to_structure
 from diagramgen.typeset import text_width
@@ -215,3 +216,15 @@ def test_a_repeated_block_is_drawn_once_with_its_count() -> None:
     assert block.copies == 3 and "Transformer block × 12" in block.label
     assert diagram.structure()["layers"][2]["type"] == "repeat"
     assert diagram.structure()["layers"][2]["size"] == 12
+
+
+def test_the_largest_allowed_flow_lays_out_clean() -> None:
+    """Work is bounded at the limits (timed in bench/bench_limits.py): a chain of MAX_NODES
+    steps with every other allowed edge spanning most of it still comes out clean."""
+    n = MAX_NODES
+    lines = ["flow horizontal", *(f'node n{i} "Step {i}"' for i in range(n))]
+    lines += [f"n{i} -> n{i + 1}" for i in range(n - 1)]
+    lines += [f"n{i % 20} -> n{n - 1 - (i % (n - 20))}" for i in range(MAX_EDGES - n + 1)]
+    diagram = layout_plan(parse_plan("\n".join([*lines, "end"]) + "\n"))
+    r = readability(diagram)
+    assert len(diagram.edges) > 0.9 * MAX_EDGES and r.overlaps == 0 and r.off_canvas == 0

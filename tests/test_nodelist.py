@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from diagramgen.diagram import LineStyle, Shape
 from diagramgen.errors import DiagramTextError
 from diagramgen.formats.nodelist import diagram_to_node_list, node_list_to_diagram, parse_node_list
+from diagramgen.limits import MAX_NODES
 
 
 def test_every_seed_format_case_parses(seed_format_cases: str) -> None:
@@ -106,8 +107,8 @@ def test_oversized_input_is_refused_quickly() -> None:
     text = "\n".join(line.format(i=i) for i in range(100_000))
     with pytest.raises(DiagramTextError, match="limit"):
         parse_node_list(text)
-    medium = "\n".join(line.format(i=i) for i in range(2_500))
-    with pytest.raises(DiagramTextError, match="more than 2000 nodes"):
+    medium = "\n".join(line.format(i=i) for i in range(MAX_NODES + 1))
+    with pytest.raises(DiagramTextError, match=f"more than {MAX_NODES} nodes"):
         parse_node_list(medium)
 
 

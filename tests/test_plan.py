@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from diagramgen.diagram import Kind, LineStyle, Orientation, Shape
 from diagramgen.errors import DiagramTextError
 from diagramgen.formats.plan import looks_like_plan, parse_plan, plan_to_text
+from diagramgen.limits import MAX_EDGES, MAX_LABEL_CHARS, MAX_NODES
 
 NN = "nn horizontal palette=blue shape=circle\nlayer input 4\nlayer hidden 6\nlayer output 1\nend\n"
 CNN = (
@@ -138,9 +139,16 @@ def test_oversized_plans_are_refused() -> None:
     flow = "flow\n" + "\n".join(f'node n{i} "step {i}"' for i in range(100_000)) + "\nend\n"
     with pytest.raises(DiagramTextError, match="limit"):
         parse_plan(flow)
-    flow = "flow\n" + "\n".join(f'node n{i} "s"' for i in range(2_100)) + "\nend\n"
-    with pytest.raises(DiagramTextError, match="more than 2000 nodes"):
+    flow = "flow\n" + "\n".join(f'node n{i} "s"' for i in range(MAX_NODES + 1)) + "\nend\n"
+    with pytest.raises(DiagramTextError, match=f"more than {MAX_NODES} nodes"):
         parse_plan(flow)
+    sources = ", ".join(f'"a{i}"' for i in range(20))
+    targets = ", ".join(f'"b{i}"' for i in range(MAX_EDGES // 20 + 1))
+    with pytest.raises(DiagramTextError, match=f"more than {MAX_EDGES} edges"):
+        parse_plan(f"flow\n{sources} -> {targets}\nend\n")
+    label = "x" * (MAX_LABEL_CHARS + 1)
+    with pytest.raises(DiagramTextError, match=f"the limit is {MAX_LABEL_CHARS}"):
+        parse_plan(f'flow\nnode a "{label}"\nend\n')
     assert parse_plan("nn\ninput 1000000\nend\n").layers[0].units == 1_000_000
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from diagramgen.diagram import RGB, Diagram, Edge, Kind, LineStyle, Node, Shape
 from diagramgen.errors import DiagramTextError, Problem, check_size
-from diagramgen.limits import MAX_LINE_CHARS, MAX_NODES
+from diagramgen.limits import MAX_LABEL_CHARS, MAX_LINE_CHARS, MAX_NODES
 
 Value = int | float | str | list["Value"] | tuple["Value", ...]
 
@@ -237,6 +237,8 @@ def parse_node_record(value: Value, line_no: int = 0) -> NodeRecord:
     label = value[10] if len(value) == 11 else ""
     if not isinstance(label, str):
         raise ValueError(f"label should be a string, got {label!r}")
+    if len(label) > MAX_LABEL_CHARS:
+        raise ValueError(f"a label is {len(label)} characters; the limit is {MAX_LABEL_CHARS}")
     return NodeRecord(
         id=int(node_id),
         x=_number(value[1], "x"),

@@ -30,6 +30,7 @@ from diagramgen.limits import (
     MAX_GROUPS,
     MAX_IMAGE_SIDE,
     MAX_KERNEL,
+    MAX_LABEL_CHARS,
     MAX_LAYERS,
     MAX_LINE_CHARS,
     MAX_NODES,
@@ -138,6 +139,14 @@ def _tokens(text: str, line: int, flow: bool = False) -> list[str]:
     return (_FLOW_TOKEN if flow else _LAYER_TOKEN).findall(text)
 
 
+def _label(word: str, line: int) -> str:
+    """A quoted word's text, within the label limit."""
+    text = word[1:-1].strip()
+    if len(text) > MAX_LABEL_CHARS:
+        raise _fail(line, f"a label is {len(text)} characters; the limit is {MAX_LABEL_CHARS}")
+    return text
+
+
 def _strip_comment(raw: str) -> str:
     out, quoted = [], False
     for ch in raw:
@@ -214,7 +223,7 @@ def _parse_layer(words: list[str], line: int, index: int) -> Layer:
     args = []
     for word in words[1:]:
         if word.startswith('"'):
-            layer.label = word[1:-1].strip()
+            layer.label = _label(word, line)
         elif word.startswith("from="):
             if index == 0:
                 raise _fail(line, "the first layer has no earlier layer to come from")
@@ -307,7 +316,7 @@ class _FlowBuilder:
             raise _fail(line, f"node id {node_id!r} must be letters, digits or _")
         if node_id in self.by_id:
             raise _fail(line, f"node {node_id!r} is declared twice")
-        node = FlowNode(id=node_id, label=words[2][1:-1].strip(), line=line)
+        node = FlowNode(id=node_id, label=_label(words[2], line), line=line)
         for word in words[3:]:
             if word in NODE_TYPES:
                 node.type = word
@@ -325,7 +334,7 @@ class _FlowBuilder:
 
     def ref(self, word: str, line: int) -> str:
         if word.startswith('"'):
-            label = word[1:-1].strip()
+            label = _label(word, line)
             for node in self.plan.nodes:
                 if node.label == label:
                     return node.id
@@ -355,14 +364,14 @@ class _FlowBuilder:
         for node_id in members:
             if node_id in self.grouped:
                 raise _fail(line, f"node {node_id!r} is already in group {self.grouped[node_id]!r}")
-        label = words[1][1:-1].strip()
+        label = _label(words[1], line)
         self.grouped.update(dict.fromkeys(members, label))
         self.plan.groups.append(FlowGroup(label, members, line))
 
     def known(self, word: str, line: int) -> str:
         """The id of a node named by id or by its quoted label, which must exist already."""
         if word.startswith('"'):
-            label = word[1:-1].strip()
+            label = _label(word, line)
             for node in self.plan.nodes:
                 if node.label == label:
                     return node.id
@@ -391,7 +400,7 @@ class _FlowBuilder:
                 hops[-1].append(self.ref(word, line))
                 expect_ref = False
             elif word.startswith('"') and len(hops) > 1 and not labels[-1]:
-                labels[-1] = word[1:-1].strip()
+                labels[-1] = _label(word, line)
             else:
                 raise _fail(line, f'unexpected {word!r} in an edge line (a -> b "label", c)')
         if expect_ref or len(hops) < 2:

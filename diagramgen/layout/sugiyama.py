@@ -8,6 +8,7 @@ boxes to their labels. Crossings against Graphviz `dot` are tracked in docs/BENC
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from diagramgen.layout.layers import Axes
 NODE_GAP = 34.0  # across the flow, between boxes
 DUMMY_GAP = 16.0  # across the flow, next to an edge's bend vertex
 SWEEPS = 16
+WORK = 48_000  # vertex passes a layout may spend on ordering and placing (bounds its time)
 
 
 @dataclass
@@ -169,11 +171,12 @@ def _sweep(g: Layered, downward: bool) -> None:
 
 
 def _transpose(g: Layered) -> None:
-    """Swap neighbours in a rank while that removes crossings (a local clean-up). Only the
-    edges of the two swapped vertices change crossings, so only those are counted."""
-    improved, rounds = True, 0
-    while improved and rounds < 20:
+    """Swap neighbours in a rank while that removes crossings (a local clean-up, within the
+    work budget). Only the edges of the two swapped vertices change crossings."""
+    improved, rounds, checks = True, 0, 0
+    while improved and rounds < 20 and checks < WORK // 4:
         improved, rounds = False, rounds + 1
+        checks += len(g.rank)
         for r, layer in enumerate(g.order):
             above = {v: i for i, v in enumerate(g.order[r - 1])} if r > 0 else {}
             below = {v: i for i, v in enumerate(g.order[r + 1])} if r + 1 < len(g.order) else {}
@@ -191,16 +194,22 @@ def _pair_crossings(
     """Crossings between the edges of two neighbours in a rank, `left` drawn first."""
     total = 0
     for pos, nbrs in ((above, g.up), (below, g.down)):
-        mine = [pos[w] for w in nbrs[left]]
-        theirs = [pos[w] for w in nbrs[right]]
-        total += sum(1 for x in mine for y in theirs if x > y)
+        if nbrs[left] and nbrs[right]:
+            theirs = sorted(pos[w] for w in nbrs[right])
+            total += sum(bisect.bisect_left(theirs, pos[w]) for w in nbrs[left])
     return total
+
+
+def effort(g: Layered, most: int) -> int:
+    """How many passes over the graph the work budget allows (1..most): a big graph (many
+    long edges, so many bend vertices) gets fewer, so layout time stays bounded."""
+    return max(1, min(most, WORK // max(1, len(g.rank))))
 
 
 def reduce_crossings(g: Layered) -> None:
     """Barycentre sweeps up and down, keeping the best order seen, then transpositions."""
     best, best_order = count_crossings(g), [list(layer) for layer in g.order]
-    for k in range(SWEEPS):
+    for k in range(effort(g, SWEEPS)):
         if best == 0:
             break
         _sweep(g, downward=k % 2 == 0)
@@ -242,7 +251,8 @@ def place_across(g: Layered, extent: list[float], real: int) -> list[float]:
         offsets = seps(layer)
         for v, o in zip(layer, offsets, strict=True):
             pos[v] = o - offsets[-1] / 2
-    for k in range(12):
+    passes = effort(g, 12)
+    for k in range(passes):
         downward = k % 2 == 0
         ranks = range(len(g.order)) if downward else range(len(g.order) - 1, -1, -1)
         for r in ranks:
@@ -273,7 +283,8 @@ def route_chain(
     thick: list[float],
     along: list[float],
 ) -> list[Point]:
-    """Bend points: straight through each rank's band, so an edge never grazes a box there."""
+    """Bend points: straight through each rank's band, so an edge never grazes a box there;
+    points on a straight run are left out."""
     points: list[Point] = []
     for i, v in enumerate(chain):
         u, half, own = u_rank[g.rank[v]], thick[g.rank[v]] / 2, along[v] / 2
@@ -283,4 +294,17 @@ def route_chain(
             points.append(axes.xy(u, v_pos[v]))
         if i < len(chain) - 1 and (own < half - 1):
             points.append(axes.xy(u + half, v_pos[v]))
-    return points
+    return _bends_only(points)
+
+
+def _bends_only(points: list[Point]) -> list[Point]:
+    """The points where the line turns (a middle point on a straight run says nothing)."""
+    out: list[Point] = []
+    for p in points:
+        if len(out) >= 2:
+            (ax, ay), (bx, by) = out[-2], out[-1]
+            if abs((bx - ax) * (p[1] - ay) - (by - ay) * (p[0] - ax)) < 1e-6:
+                out[-1] = p
+                continue
+        out.append(p)
+    return out

@@ -18,8 +18,8 @@ from diagramgen.limits import (
     MAX_FILTERS,
     MAX_IMAGE_SIDE,
     MAX_KERNEL,
-    MAX_LABEL_CHARS,
     MAX_PLAN_GROUPS,
+    MAX_PLAN_LABEL_CHARS,
     MAX_PLAN_LINES,
     MAX_PLAN_NODES,
     MAX_PLAN_SKIPS,
@@ -93,7 +93,7 @@ def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
     k = f"{kk}x{kk}"
     filters = int_pattern(MAX_FILTERS)
     repeat = int_pattern(MAX_REPEAT)
-    label = _quoted(MAX_LABEL_CHARS)
+    label = _quoted(MAX_PLAN_LABEL_CHARS)
     edge_label = _quoted(MAX_EDGE_LABEL_CHARS)
     kinds = {
         "input": f"input ({n}|{side}x{side}(x{side})?)",

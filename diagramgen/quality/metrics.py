@@ -145,27 +145,35 @@ def _orient(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> np.ndarray:
     return turn
 
 
-def _crossing_pairs(segs: np.ndarray) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of segments that properly cross: a sweep along x, so each segment is
-    tested only against those whose x-range overlaps its own (memory grows with S, not S²)."""
+def _crossing_pairs(segs: np.ndarray, block: int = 256) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of segments that properly cross. Segments sorted by their left end
+    are taken a block at a time and tested only against those whose x-range can meet the
+    block's (memory grows with the block, not with S²)."""
     lo_x, hi_x = np.minimum(segs[:, 0], segs[:, 2]), np.maximum(segs[:, 0], segs[:, 2])
     lo_y, hi_y = np.minimum(segs[:, 1], segs[:, 3]), np.maximum(segs[:, 1], segs[:, 3])
     order = np.argsort(lo_x, kind="stable")
     starts = lo_x[order]
     pairs: list[tuple[int, int]] = []
     eps = 1e-6
-    for rank, i in enumerate(order):
-        stop = int(np.searchsorted(starts, hi_x[i], side="right"))
-        js = order[rank + 1 : stop]
-        js = js[(lo_y[js] <= hi_y[i]) & (hi_y[js] >= lo_y[i])]
-        if not len(js):
+    for first in range(0, len(order), block):
+        mine = order[first : first + block]
+        stop = int(np.searchsorted(starts, hi_x[mine].max(), side="right"))
+        theirs = order[first:stop]
+        # i's position in sorted order is below j's, and the boxes meet
+        later = np.arange(first, stop)[None, :] > np.arange(first, first + len(mine))[:, None]
+        meet = later & (lo_x[theirs][None, :] <= hi_x[mine][:, None])
+        meet &= (lo_y[theirs][None, :] <= hi_y[mine][:, None]) & (
+            hi_y[theirs][None, :] >= lo_y[mine][:, None]
+        )
+        ii, jj = np.nonzero(meet)
+        if not len(ii):
             continue
-        a, b = segs[i, 0:2], segs[i, 2:4]
-        c, d = segs[js, 0:2], segs[js, 2:4]
-        d1, d2 = _orient(c, d, a[None]), _orient(c, d, b[None])
-        d3, d4 = _orient(a[None], b[None], c), _orient(a[None], b[None], d)
-        hit = js[(d1 * d2 < -eps) & (d3 * d4 < -eps)]
-        pairs += [(int(min(i, j)), int(max(i, j))) for j in hit]
+        i, j = mine[ii], theirs[jj]
+        a, b, c, d = segs[i, 0:2], segs[i, 2:4], segs[j, 0:2], segs[j, 2:4]
+        hit = (_orient(c, d, a) * _orient(c, d, b) < -eps) & (
+            _orient(a, b, c) * _orient(a, b, d) < -eps
+        )
+        pairs += [(int(min(x, y)), int(max(x, y))) for x, y in zip(i[hit], j[hit], strict=True)]
     return pairs
 
 
@@ -186,28 +194,37 @@ def _crossings(diagram: Diagram, segs: np.ndarray, owner: list[int]) -> int:
 
 
 def _through_nodes(diagram: Diagram, segs: np.ndarray, owner: list[int]) -> int:
-    """(edge, node) pairs where the edge passes through a node it does not connect."""
+    """(edge, node) pairs where the edge passes through a node it does not connect, by
+    Liang-Barsky clipping of every segment against every node's core, a block at a time."""
     if not len(segs) or not diagram.nodes:
         return 0
     boxes = _cores(diagram.nodes)
-    p, dvec = segs[:, None, 0:2], segs[:, None, 2:4] - segs[:, None, 0:2]
+    ids = [n.id for n in diagram.nodes]
+    pairs: set[tuple[int, int]] = set()
+    block = max(1, 400_000 // len(boxes))
+    for first in range(0, len(segs), block):
+        part = segs[first : first + block]
+        for s, n in np.argwhere(_entered(part, boxes)):
+            edge = diagram.edges[owner[first + s]]
+            if ids[n] not in (edge.source, edge.target):
+                pairs.add((owner[first + s], int(n)))
+    return len(pairs)
+
+
+def _entered(segs: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """(S, N): does segment s pass through the inside of box n (left, top, right, bottom)?"""
+    p, d = segs[:, None, 0:2], segs[:, None, 2:4] - segs[:, None, 0:2]
     t0, t1 = np.zeros((len(segs), len(boxes))), np.ones((len(segs), len(boxes)))
     with np.errstate(divide="ignore", invalid="ignore"):
         for axis, lo, hi in ((0, 0, 2), (1, 1, 3)):
-            dd, pp = dvec[..., axis], p[..., axis]
+            dd, pp = d[..., axis], p[..., axis]
             ta, tb = (boxes[None, :, lo] - pp) / dd, (boxes[None, :, hi] - pp) / dd
             inside = (pp > boxes[None, :, lo]) & (pp < boxes[None, :, hi])
             parallel = dd == 0
             t0 = np.where(parallel, np.where(inside, t0, 2.0), np.maximum(t0, np.minimum(ta, tb)))
             t1 = np.where(parallel, np.where(inside, t1, -1.0), np.minimum(t1, np.maximum(ta, tb)))
-    hit = t0 < t1
-    ids = [n.id for n in diagram.nodes]
-    pairs = set()
-    for s, n in np.argwhere(hit):
-        edge = diagram.edges[owner[s]]
-        if ids[n] not in (edge.source, edge.target):
-            pairs.add((owner[s], int(n)))
-    return len(pairs)
+    entered: np.ndarray = t0 < t1
+    return entered
 
 
 def _label_overflows(node: Node) -> bool:
