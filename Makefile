@@ -20,6 +20,7 @@ check:
 # Regenerates every table in docs/BENCHMARKS.md (needs data/sft: diagramgen data sft ...).
 bench:
 	$(PY) bench/bench_render.py --write-docs
+	$(PY) bench/bench_limits.py --write-docs
 	$(PY) bench/bench_generate.py --write-docs
 	$(PY) bench/bench_eval.py --write-docs
 	$(PY) bench/bench_personalization.py --write-docs

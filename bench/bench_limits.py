@@ -148,7 +148,7 @@ def main() -> None:
         ]
     )
     if args.write_docs:
-        write_section("Work at the limits", table)
+        write_section("bench_limits", table)
 
 
 if __name__ == "__main__":
