@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import random
 from dataclasses import dataclass, field
 
 from diagramgen.diagram import Point
@@ -17,8 +18,10 @@ from diagramgen.layout.layers import Axes
 
 NODE_GAP = 34.0  # across the flow, between boxes
 DUMMY_GAP = 16.0  # across the flow, next to an edge's bend vertex
-SWEEPS = 16
-WORK = 48_000  # vertex passes a layout may spend on ordering and placing (bounds its time)
+ITERATIONS = 24  # median sweeps from each starting order (dot's default too)
+RESTARTS = 40  # shuffled starting orders tried besides the depth- and breadth-first ones
+WORK = 48_000  # vertex passes a layout may spend placing vertices (bounds its time)
+ORDER_WORK = 200_000  # pair checks a layout may spend ordering its ranks (see Budget)
 
 
 @dataclass
@@ -78,7 +81,26 @@ def assign_ranks(n: int, dag: list[tuple[int, int]]) -> list[int]:
     for v in range(n):
         if not preds[v] and succs[v]:
             rank[v] = min(rank[t] for t in succs[v]) - 1
-    return rank
+    return _tighten(rank, preds, succs)
+
+
+def _tighten(rank: list[int], preds: list[list[int]], succs: list[list[int]]) -> list[int]:
+    """Move each node, within what its edges allow, to the rank that makes its edges shortest
+    (toward the side with more edges): fewer long edges, so fewer bends and crossings."""
+    for _ in range(8):
+        moved = False
+        for v in range(len(rank)):
+            low = max((rank[u] + 1 for u in preds[v]), default=None)
+            high = min((rank[w] - 1 for w in succs[v]), default=None)
+            pull = len(preds[v]) - len(succs[v])
+            if pull > 0 and low is not None and low < rank[v]:
+                rank[v], moved = low, True
+            elif pull < 0 and high is not None and high > rank[v]:
+                rank[v], moved = high, True
+        if not moved:
+            break
+    lowest = min(rank, default=0)
+    return [r - lowest for r in rank]
 
 
 def build_layers(n: int, dag: list[tuple[int, int]], rank: list[int]) -> Layered:
@@ -154,50 +176,89 @@ def count_crossings(g: Layered) -> int:
     return sum(_crossings_between(a, b, g.down) for a, b in zip(g.order, g.order[1:], strict=False))
 
 
-def _barycentre(v: int, i: int, pos: dict[int, int], nbrs: list[int], scale: float) -> float:
-    """Mean position of a vertex's neighbours in the reference rank (its own if it has none)."""
-    return sum(pos[w] for w in nbrs) / len(nbrs) if nbrs else i * scale
+def _median(v: int, pos: dict[int, int], nbrs: list[int]) -> float | None:
+    """The weighted median position of a vertex's neighbours in the reference rank (as dot
+    computes it); None when it has none there."""
+    places = sorted(pos[w] for w in nbrs)
+    if not places:
+        return None
+    m = len(places) // 2
+    if len(places) % 2:
+        return float(places[m])
+    if len(places) == 2:
+        return (places[0] + places[1]) / 2
+    left, right = places[m - 1] - places[0], places[-1] - places[m]
+    if left + right == 0:
+        return (places[m - 1] + places[m]) / 2
+    return (places[m - 1] * right + places[m] * left) / (left + right)
 
 
 def _sweep(g: Layered, downward: bool) -> None:
+    """Order each rank by its neighbours' medians in the rank before it (the one after it,
+    sweeping up); a vertex with no neighbour there keeps its place."""
     ranks = range(1, len(g.order)) if downward else range(len(g.order) - 2, -1, -1)
     nbrs = g.up if downward else g.down
     for r in ranks:
         ref = g.order[r - 1] if downward else g.order[r + 1]
         pos = {v: i for i, v in enumerate(ref)}
-        scale = len(ref) / max(1, len(g.order[r]))
-        keyed = [(_barycentre(v, i, pos, nbrs[v], scale), i, v) for i, v in enumerate(g.order[r])]
-        g.order[r] = [v for _, _, v in sorted(keyed)]
+        layer = g.order[r]
+        medians = [_median(v, pos, nbrs[v]) for v in layer]
+        movable = sorted((m, i) for i, m in enumerate(medians) if m is not None)
+        slots = [i for i, m in enumerate(medians) if m is not None]
+        placed = list(layer)
+        for slot, (_, i) in zip(slots, movable, strict=True):
+            placed[slot] = layer[i]
+        g.order[r] = placed
 
 
-def _transpose(g: Layered) -> None:
-    """Swap neighbours in a rank while that removes crossings (a local clean-up, within the
-    work budget). Only the edges of the two swapped vertices change crossings."""
-    improved, rounds, checks = True, 0, 0
-    while improved and rounds < 20 and checks < WORK // 4:
-        improved, rounds = False, rounds + 1
-        checks += len(g.rank)
-        for r, layer in enumerate(g.order):
-            above = {v: i for i, v in enumerate(g.order[r - 1])} if r > 0 else {}
-            below = {v: i for i, v in enumerate(g.order[r + 1])} if r + 1 < len(g.order) else {}
-            for i in range(len(layer) - 1):
-                a, b = layer[i], layer[i + 1]
-                kept = _pair_crossings(a, b, g, above, below)
-                if _pair_crossings(b, a, g, above, below) < kept:
-                    layer[i], layer[i + 1] = b, a
-                    improved = True
+Places = tuple[list[int], list[int]]  # a vertex's neighbours' places above and below, sorted
 
 
-def _pair_crossings(
-    left: int, right: int, g: Layered, above: dict[int, int], below: dict[int, int]
-) -> int:
-    """Crossings between the edges of two neighbours in a rank, `left` drawn first."""
+def _places(g: Layered, r: int) -> dict[int, Places]:
+    """For each vertex of rank r: where its neighbours sit in the ranks around it."""
+    above = {v: i for i, v in enumerate(g.order[r - 1])} if r > 0 else {}
+    below = {v: i for i, v in enumerate(g.order[r + 1])} if r + 1 < len(g.order) else {}
+    return {
+        v: (sorted(above[w] for w in g.up[v]), sorted(below[w] for w in g.down[v]))
+        for v in g.order[r]
+    }
+
+
+def _cross(left: Places, right: Places) -> int:
+    """Crossings between the edges of two vertices of a rank, `left` drawn first."""
     total = 0
-    for pos, nbrs in ((above, g.up), (below, g.down)):
-        if nbrs[left] and nbrs[right]:
-            theirs = sorted(pos[w] for w in nbrs[right])
-            total += sum(bisect.bisect_left(theirs, pos[w]) for w in nbrs[left])
+    for mine, theirs in zip(left, right, strict=True):
+        if mine and theirs:
+            total += sum(bisect.bisect_left(theirs, x) for x in mine)
     return total
+
+
+class Budget:
+    """Work left for ordering one graph, in units of one pair-of-vertices check (about two
+    microseconds): every heuristic spends from it and stops when it is gone."""
+
+    def __init__(self, units: int = ORDER_WORK) -> None:
+        self.left = units
+
+    def spend(self, units: int) -> bool:
+        """Take `units`; False once the budget is used up."""
+        self.left -= units
+        return self.left > 0
+
+
+def _transpose(g: Layered, budget: Budget) -> None:
+    """Swap neighbours in a rank while that removes crossings (a local clean-up). Only the
+    edges of the two swapped vertices change crossings."""
+    improved, rounds = True, 0
+    while improved and rounds < 20 and budget.spend(len(g.rank)):
+        improved, rounds = False, rounds + 1
+        for r, layer in enumerate(g.order):
+            places = _places(g, r)
+            for i in range(len(layer) - 1):
+                a, b = places[layer[i]], places[layer[i + 1]]
+                if _cross(b, a) < _cross(a, b):
+                    layer[i], layer[i + 1] = layer[i + 1], layer[i]
+                    improved = True
 
 
 def effort(g: Layered, most: int) -> int:
@@ -207,18 +268,92 @@ def effort(g: Layered, most: int) -> int:
 
 
 def reduce_crossings(g: Layered) -> None:
-    """Barycentre sweeps up and down, keeping the best order seen, then transpositions."""
-    best, best_order = count_crossings(g), [list(layer) for layer in g.order]
-    for k in range(effort(g, SWEEPS)):
-        if best == 0:
+    """From several starting orders (depth-first, its mirror, breadth-first, then shuffles of
+    the first while the budget lasts): median sweeps with transpositions while they help,
+    then sifting; the order with fewest crossings is kept. Deterministic: the same graph
+    gives the same drawing."""
+    # A big graph already costs much to sweep once: it gets less searching, so time stays bounded.
+    budget = Budget(max(ORDER_WORK // 10, min(ORDER_WORK, ORDER_WORK * 300 // max(1, len(g.rank)))))
+    first = [list(layer) for layer in g.order]
+    shuffler = random.Random(len(g.rank))
+    best, best_order = count_crossings(g), first
+    for k in range(3 + RESTARTS):
+        if best == 0 or (k >= 3 and budget.left < ORDER_WORK // 8):
+            break  # keep an eighth of the budget: a restart that cannot finish is no use
+        if k < 3:
+            start = [first, [layer[::-1] for layer in first], _breadth_first(g)][k]
+        else:
+            start = [shuffler.sample(layer, len(layer)) for layer in first]
+        g.order = [list(layer) for layer in start]
+        mine = _improve(g, budget)
+        if mine < best:
+            best, best_order = mine, [list(layer) for layer in g.order]
+    g.order = best_order
+
+
+def _improve(g: Layered, budget: Budget) -> int:
+    """Median sweeps with transpositions from the current order while they help, then
+    sifting; leaves g in the best order found and returns its crossings."""
+    mine, mine_order, stale = count_crossings(g), [list(layer) for layer in g.order], 0
+    for k in range(ITERATIONS):
+        if mine == 0 or stale >= 4 or not budget.spend(len(g.rank)):
             break
         _sweep(g, downward=k % 2 == 0)
+        _transpose(g, budget)
         c = count_crossings(g)
-        if c < best:
-            best, best_order = c, [list(layer) for layer in g.order]
-    g.order = best_order
-    if best:
-        _transpose(g)
+        stale = 0 if c < mine else stale + 1
+        if c < mine:
+            mine, mine_order = c, [list(layer) for layer in g.order]
+    g.order = mine_order
+    if mine:
+        _sift(g, budget)
+        mine = count_crossings(g)
+    return mine
+
+
+def _sift(g: Layered, budget: Budget) -> None:
+    """Sifting: each vertex in turn moves to the place in its rank where its edges cross
+    fewest others (the rest held still), rank by rank, while that helps and budget lasts."""
+    for _ in range(4):
+        improved = False
+        for r, layer in enumerate(g.order):
+            places = _places(g, r)
+            for v in list(layer):
+                others = [w for w in layer if w != v]
+                if not budget.spend(2 * len(others)):
+                    return
+                before = [_cross(places[w], places[v]) for w in others]
+                after = [_cross(places[v], places[w]) for w in others]
+                cost = sum(after)
+                costs = [cost]
+                for a, b in zip(before, after, strict=True):
+                    cost += a - b
+                    costs.append(cost)
+                here = layer.index(v)
+                best = min(range(len(costs)), key=lambda p: (costs[p], p != here))
+                if costs[best] < costs[here]:
+                    layer[:] = [*others[:best], v, *others[best:]]
+                    improved = True
+        if not improved:
+            return
+
+
+def _breadth_first(g: Layered) -> list[list[int]]:
+    """Each rank in the order a breadth-first walk from the top rank meets its vertices."""
+    seen: set[int] = set()
+    order: list[int] = []
+    queue = list(g.order[0]) if g.order else []
+    for v in queue:  # grows while iterating
+        if v in seen:
+            continue
+        seen.add(v)
+        order.append(v)
+        queue += [w for w in g.down[v] + g.up[v] if w not in seen]
+    order += [v for layer in g.order for v in layer if v not in seen]
+    ranks: list[list[int]] = [[] for _ in g.order]
+    for v in order:
+        ranks[g.rank[v]].append(v)
+    return ranks
 
 
 def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
