@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ def test_render_plan_to_png_and_svg(tmp_path: Path) -> None:
     src.write_text(PLAN)
     result = runner.invoke(app, ["render", str(src), "-o", str(tmp_path / "net.svg")])
     assert result.exit_code == 0, result.output
-    assert "readability 5.00/5" in result.output
+    assert re.search(r"readability 4\.\d\d/5", result.output), result.output
     assert (tmp_path / "net.svg").read_text().startswith("<svg")
     result = runner.invoke(app, ["render", str(src)])  # default output beside the input
     assert result.exit_code == 0 and (tmp_path / "net.png").stat().st_size > 1000
@@ -118,7 +119,8 @@ def test_score_rates_texts_by_the_metric_and_images_by_the_cnn(tmp_path: Path) -
     assert result.exit_code == 1  # the broken file fails, the others are still scored
     assert "broken.png" in result.stderr
     text_row, image_row = (json.loads(line) for line in result.stdout.splitlines())
-    assert text_row["metric"]["score"] == 5.0 and text_row["metric"]["overlaps"] == 0
+    assert text_row["metric"]["score"] > 4.5 and text_row["metric"]["overlaps"] == 0
+    assert set(text_row["metric"]["penalties"]) <= set(text_row["metric"]["drawing"])
     assert image_row["cnn"] is None or 3.0 < image_row["cnn"] <= 5.0
     plain = runner.invoke(app, ["score", str(src)])
-    assert plain.exit_code == 0 and "5.00/5 (metric)" in plain.stdout
+    assert plain.exit_code == 0 and re.search(r"4\.\d\d/5 \(metric\)", plain.stdout)

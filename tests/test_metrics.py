@@ -14,10 +14,13 @@ def _box(node_id: str, x: float, y: float, label: str = "step", **kw) -> Node:
     return Node(node_id, x, y, 100, 50, label=label, **kw)
 
 
-def test_clean_diagram_scores_five() -> None:
+def test_a_clean_diagram_loses_points_only_for_how_it_is_drawn() -> None:
     d = Diagram(nodes=[_box("a", 200, 300), _box("b", 500, 300)], edges=[Edge("a", "b")])
     r = readability(d)
-    assert r.score == 5.0 and r.clean
+    assert r.clean and 4.5 < r.score < 5.0
+    assert r.drawing is not None and set(r.penalties) <= {"ink", "thumbnail_font", "contrast"}
+    d.width, d.height = 700, 400  # the same drawing on a canvas it fills better
+    assert readability(d).score > r.score
 
 
 def test_overlap_and_off_canvas_are_counted() -> None:
@@ -69,7 +72,7 @@ def test_our_layouts_beat_the_seed_system_outputs(seed_benchmark: list[dict]) ->
         except ValueError:
             seed.append(0.0)
         ours.append(readability(layout_plan(intended_to_plan(row["intended"]))).score)
-    assert statistics.mean(ours) > 4.5 > 2.0 > statistics.mean(seed)
+    assert statistics.mean(ours) > 4.3 > 2.0 > statistics.mean(seed)
 
 
 def test_dense_bundles_do_not_count_as_crossings() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -71,13 +71,13 @@ def _score_file(path: Path) -> dict[str, object]:
     return row
 
 
-def _metric_line(metric: dict[str, float | int]) -> str:
-    problems = ", ".join(
-        f"{k.replace('_', ' ')} {v:g}"
-        for k, v in metric.items()
-        if k not in ("score", "min_gap") and v
+def _metric_line(metric: dict[str, Any]) -> str:
+    """'4.62/5 (metric); ink -0.21, thumbnail font -0.14': the score and what each part cost."""
+    costs = ", ".join(
+        f"{k.replace('_', ' ')} -{v:.2f}"
+        for k, v in sorted(metric["penalties"].items(), key=lambda kv: -kv[1])
     )
-    return f"{metric['score']:.2f}/5 (metric){'; ' + problems if problems else ''}"
+    return f"{metric['score']:.2f}/5 (metric){'; ' + costs if costs else ''}"
 
 
 def score(

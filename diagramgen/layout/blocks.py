@@ -167,6 +167,8 @@ def block_layout(plan: Plan) -> Diagram:
         label = f"{title}\n{tensor.text()}" if tensor.text() else title
         text_w = max(text_width(line, FONT) for line in label.split("\n")) + 20
         lines_h = LINE_H * len(label.split("\n")) + 14
+        if plan.style.shape is Shape.CIRCLE:  # an ellipse holds text in its middle 3/4
+            text_w, lines_h = text_w / 0.72, lines_h / 0.72
         if axes.horizontal:
             along, across = (
                 max(72.0, text_w),

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
 from diagramgen.diagram import Diagram, Node, Shape
 from diagramgen.geometry import edge_path
+from diagramgen.quality.drawing import DrawingParts, drawing_penalties, measure_drawing
 from diagramgen.style import contrast_ratio
 from diagramgen.typeset import LABEL_LINE, label_lines, text_width, text_width_inside
 
@@ -51,15 +53,23 @@ class Readability:
     cramped: int
     min_gap: float
     score: float
+    drawing: DrawingParts | None = None  # the continuous parts (quality.drawing)
+    penalties: dict[str, float] = field(default_factory=dict)  # what each part cost the score
 
     @property
     def clean(self) -> bool:
         """No overlapping nodes and everything on the canvas (the seed comparison's test)."""
         return self.overlaps == 0 and self.off_canvas == 0
 
-    def as_dict(self) -> dict[str, float | int]:
-        """The metrics as a dict."""
-        return asdict(self)
+    def as_dict(self) -> dict[str, Any]:
+        """The metrics, the drawing's parts and each part's penalty, as a dict."""
+        out: dict[str, Any] = asdict(self)
+        out["drawing"] = (
+            None
+            if self.drawing is None
+            else {k: round(v, 3) for k, v in asdict(self.drawing).items()}
+        )
+        return out
 
 
 def _boxes(nodes: list[Node]) -> np.ndarray:
@@ -266,7 +276,9 @@ def readability(diagram: Diagram) -> Readability:
         ),
         "cramped": cramped,
     }
-    penalty = sum(min(cap, w * counts[k]) for k, (w, cap) in PENALTIES.items())
+    penalties = {k: min(cap, w * counts[k]) for k, (w, cap) in PENALTIES.items()}
+    drawing = measure_drawing(diagram, _bundle_outline(diagram))
+    penalties.update(drawing_penalties(drawing))
     return Readability(
         overlaps=overlaps,
         off_canvas=off,
@@ -277,5 +289,7 @@ def readability(diagram: Diagram) -> Readability:
         low_contrast=int(counts["low_contrast"]),
         cramped=cramped,
         min_gap=round(min_gap, 1) if math.isfinite(min_gap) else -1.0,
-        score=round(max(0.0, 5.0 - penalty), 3),
+        score=round(max(0.0, 5.0 - sum(penalties.values())), 3),
+        drawing=drawing,
+        penalties={k: round(v, 3) for k, v in penalties.items() if v},
     )

@@ -1,0 +1,140 @@
+"""How well a laid-out diagram uses its drawing: the continuous parts of the readability score.
+
+Where `metrics` counts faults (overlaps, crossings), these measure degrees, so two clean
+drawings of one graph still score apart: how much the edges turn, how uneven their lengths
+are, edges running over labels, how much of the canvas the nodes fill, the aspect ratio, how
+large the smallest label is in a 400-pixel-wide thumbnail, and how well labels stand out.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import statistics
+from dataclasses import dataclass
+
+from diagramgen.diagram import Diagram, Edge, Node
+from diagramgen.geometry import edge_path
+from diagramgen.style import contrast_ratio
+from diagramgen.typeset import text_width
+
+THUMBNAIL = 400.0  # px: the width a diagram is judged at as a thumbnail
+LEGIBLE = 7.0  # px: the smallest label size a thumbnail can be read at
+EDGE_FONT = 12.0  # the renderer's edge-label size
+
+
+@dataclass(frozen=True)
+class DrawingParts:
+    """The measured degrees (not yet penalties)."""
+
+    turning: float  # mean turning of an edge, in right angles
+    length_spread: float  # coefficient of variation of the edges' drawn lengths
+    label_hits: int  # (edge, label) pairs where an edge runs over another edge's label
+    ink: float  # share of the canvas the nodes cover
+    aspect: float  # width / height of the canvas
+    thumbnail_font: float  # px: the smallest label once the diagram is 400 px wide
+    contrast: float  # mean WCAG contrast of labels on their fills (1-21)
+
+
+def measure_drawing(diagram: Diagram, outline: set[int] | None = None) -> DrawingParts:
+    """The drawing's parts; `outline` limits the edge measures to those edges (a dense
+    bundle's outline stands for the bundle)."""
+    nodes = {n.id: n for n in diagram.nodes}
+    edges = [e for k, e in enumerate(diagram.edges) if outline is None or k in outline]
+    paths = [edge_path(diagram, e, nodes) for e in edges]
+    lengths = [sum(math.dist(a, b) for a, b in itertools.pairwise(p)) for p in paths]
+    spread = statistics.pstdev(lengths) / statistics.mean(lengths) if len(lengths) > 1 else 0.0
+    area = max(1.0, float(diagram.width * diagram.height))
+    labelled = [n for n in diagram.nodes if n.label]
+    return DrawingParts(
+        turning=statistics.mean(_turning(p) for p in paths) if paths else 0.0,
+        length_spread=spread if math.isfinite(spread) else 0.0,
+        label_hits=_label_hits(diagram, paths, edges),
+        ink=min(1.0, sum(n.width * n.height for n in diagram.nodes) / area),
+        aspect=diagram.width / max(1, diagram.height),
+        thumbnail_font=_thumbnail_font(diagram, labelled),
+        contrast=statistics.mean(contrast_ratio(n.text_color, n.fill) for n in labelled)
+        if labelled
+        else 21.0,
+    )
+
+
+def _turning(path: list[tuple[float, float]]) -> float:
+    total = 0.0
+    for a, b, c in zip(path, path[1:], path[2:], strict=False):
+        h1 = math.atan2(b[1] - a[1], b[0] - a[0])
+        h2 = math.atan2(c[1] - b[1], c[0] - b[0])
+        total += abs((h2 - h1 + math.pi) % (2 * math.pi) - math.pi)
+    return total / (math.pi / 2)
+
+
+def _label_hits(diagram: Diagram, paths: list[list[tuple[float, float]]], edges: list[Edge]) -> int:
+    """Edges whose line runs through another edge's label box."""
+    boxes = []
+    for e in diagram.edges:
+        if e.label and e.label_at is not None:
+            w, h = text_width(e.label, EDGE_FONT) + 8, EDGE_FONT + 6
+            x, y = e.label_at
+            boxes.append((e, (x - w / 2, y - h / 2, x + w / 2, y + h / 2)))
+    hits = 0
+    for e, path in zip(edges, paths, strict=True):
+        for owner, box in boxes:
+            if owner is not e and any(_meets(a, b, box) for a, b in itertools.pairwise(path)):
+                hits += 1
+    return hits
+
+
+def _meets(a: tuple[float, float], b: tuple[float, float], box: tuple[float, ...]) -> bool:
+    """Does segment ab pass through the open box (Liang-Barsky)?"""
+    left, top, right, bottom = box
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - left), (dx, right - a[0]), (-dy, a[1] - top), (dy, bottom - a[1])):
+        if p == 0:
+            if q <= 0:
+                return False
+            continue
+        t = q / p
+        t0, t1 = (max(t0, t), t1) if p < 0 else (t0, min(t1, t))
+        if t0 >= t1:
+            return False
+    return True
+
+
+def _thumbnail_font(diagram: Diagram, labelled: list[Node]) -> float:
+    if not labelled:
+        return LEGIBLE
+    scale = min(1.0, THUMBNAIL / max(1, diagram.width))
+    return min(n.font_size for n in labelled) * scale
+
+
+# (penalty per unit, cap) of each part, on the 0-5 scale
+WEIGHTS = {
+    "turning": (0.15, 0.5),
+    "length_spread": (0.15, 0.3),
+    "label_hits": (0.1, 0.5),
+    "ink": (2.0, 0.5),
+    "aspect": (0.3, 0.5),
+    "thumbnail_font": (0.1, 0.6),
+    "contrast": (0.7, 0.15),
+}
+INK_BAND = (0.12, 0.5)  # nodes filling less looks empty, more looks crowded
+ASPECT_BAND = (0.5, 2.5)
+
+
+def drawing_penalties(parts: DrawingParts) -> dict[str, float]:
+    """Each part as a penalty on the 0-5 scale (0 when it is as good as it gets)."""
+    low, high = INK_BAND
+    ink_off = max(0.0, low - parts.ink, parts.ink - high)
+    narrow, wide = ASPECT_BAND
+    aspect_off = max(0.0, math.log2(narrow / parts.aspect), math.log2(parts.aspect / wide))
+    degrees = {
+        "turning": parts.turning,
+        "length_spread": parts.length_spread,
+        "label_hits": float(parts.label_hits),
+        "ink": ink_off,
+        "aspect": aspect_off,
+        "thumbnail_font": max(0.0, LEGIBLE - parts.thumbnail_font),
+        "contrast": 1.0 / max(1.0, parts.contrast),  # 7:1 costs 0.1, 21:1 about 0.03
+    }
+    return {k: min(cap, w * degrees[k]) for k, (w, cap) in WEIGHTS.items()}
