@@ -13,7 +13,7 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from diagramgen.diagram import Diagram, Edge, Node
+from diagramgen.diagram import Diagram, Edge, Node, Orientation
 from diagramgen.geometry import edge_path
 from diagramgen.style import contrast_ratio
 from diagramgen.typeset import text_width
@@ -33,7 +33,9 @@ class DrawingParts:
     ink: float  # share of the canvas the nodes cover
     aspect: float  # width / height of the canvas
     thumbnail_font: float  # px: the smallest label once the diagram is 400 px wide
-    contrast: float  # mean WCAG contrast of labels on their fills (1-21)
+    contrast: float  # mean WCAG contrast of labels, outlines and edges (1-21)
+    backward: float  # share of edges that point against the reading order
+    spacing: float  # coefficient of variation of each node's distance to its nearest other
 
 
 def measure_drawing(diagram: Diagram, outline: set[int] | None = None) -> DrawingParts:
@@ -53,10 +55,46 @@ def measure_drawing(diagram: Diagram, outline: set[int] | None = None) -> Drawin
         ink=min(1.0, sum(n.width * n.height for n in diagram.nodes) / area),
         aspect=diagram.width / max(1, diagram.height),
         thumbnail_font=_thumbnail_font(diagram, labelled),
-        contrast=statistics.mean(contrast_ratio(n.text_color, n.fill) for n in labelled)
-        if labelled
-        else 21.0,
+        contrast=_contrast(diagram, labelled),
+        backward=_backward(diagram, edges, nodes),
+        spacing=_spacing(diagram.nodes),
     )
+
+
+def _contrast(diagram: Diagram, labelled: list[Node]) -> float:
+    """How well the drawing stands out: the labels on their fills and the outlines and edges
+    on the background (mean WCAG contrast ratios, averaged)."""
+    parts = [contrast_ratio(n.text_color, n.fill) for n in labelled]
+    parts += [contrast_ratio(n.line_color, diagram.background) for n in diagram.nodes]
+    parts += [contrast_ratio(e.color, diagram.background) for e in diagram.edges[:200]]
+    return statistics.mean(parts) if parts else 21.0
+
+
+def _backward(diagram: Diagram, edges: list[Edge], nodes: dict[str, Node]) -> float:
+    """Edges whose target lies behind their source in reading order: left of it on the same
+    row in a drawing that runs across (above it in one that runs down, on the same column)."""
+    if not edges:
+        return 0.0
+    across = diagram.orientation is Orientation.HORIZONTAL
+    count = 0
+    for e in edges:
+        a, b = nodes[e.source], nodes[e.target]
+        if across:
+            count += b.x < a.x - 10 and b.y < a.y + a.height / 2 + b.height / 2
+        else:
+            count += b.y < a.y - 10 and b.x < a.x + a.width / 2 + b.width / 2
+    return count / len(edges)
+
+
+def _spacing(nodes: list[Node]) -> float:
+    """How unevenly the nodes are spaced: the spread of nearest-neighbour distances."""
+    if len(nodes) < 3:
+        return 0.0
+    near = []
+    for a in nodes:
+        near.append(min(math.dist((a.x, a.y), (b.x, b.y)) for b in nodes if b is not a))
+    mean = statistics.mean(near)
+    return statistics.pstdev(near) / mean if mean > 0 else 0.0
 
 
 def _turning(path: list[tuple[float, float]]) -> float:
@@ -110,13 +148,16 @@ def _thumbnail_font(diagram: Diagram, labelled: list[Node]) -> float:
 
 # (penalty per unit, cap) of each part, on the 0-5 scale
 WEIGHTS = {
-    "turning": (0.15, 0.5),
+    "turning": (0.08, 0.3),
     "length_spread": (0.15, 0.3),
     "label_hits": (0.1, 0.5),
     "ink": (2.0, 0.5),
     "aspect": (0.3, 0.5),
     "thumbnail_font": (0.1, 0.6),
     "contrast": (0.7, 0.15),
+    "backward": (1.0, 0.6),
+    "spacing": (0.4, 0.4),
+    "balance": (0.05, 0.15),
 }
 INK_BAND = (0.12, 0.5)  # nodes filling less looks empty, more looks crowded
 ASPECT_BAND = (0.5, 2.5)
@@ -136,5 +177,10 @@ def drawing_penalties(parts: DrawingParts) -> dict[str, float]:
         "aspect": aspect_off,
         "thumbnail_font": max(0.0, LEGIBLE - parts.thumbnail_font),
         "contrast": 1.0 / max(1.0, parts.contrast),  # 7:1 costs 0.1, 21:1 about 0.03
+        "backward": parts.backward,
+        "spacing": parts.spacing,
+        # a gentle pull toward a canvas about 1.4 times as wide as tall, a quarter inked
+        "balance": abs(math.log(max(parts.aspect, 1e-3) / 1.4))
+        + abs(math.log(max(parts.ink, 1e-3) / 0.25)),
     }
     return {k: min(cap, w * degrees[k]) for k, (w, cap) in WEIGHTS.items()}
