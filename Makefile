@@ -21,6 +21,7 @@ check:
 bench:
 	$(PY) bench/bench_render.py --write-docs
 	$(PY) bench/bench_limits.py --write-docs
+	$(PY) bench/bench_readability.py --write-docs
 	$(PY) bench/bench_graphviz.py --write-docs  # needs Debian's graphviz
 	$(PY) bench/bench_generate.py --write-docs
 	$(PY) bench/bench_eval.py --write-docs

@@ -76,7 +76,11 @@ def test_cli_generate_json_has_the_promised_shape(server_url: str, tmp_path: Pat
     assert set(data) == {"request", "candidates", "seconds"}
     assert set(data["seconds"]) == {"load", "generate", "rank", "write", "total"}
     first = data["candidates"][0]
-    assert set(first) == {"rank", "recommended", "text", "png", "svg", "structure", "scores"}
+    keys = {"rank", "recommended", "text", "png", "svg", "structure", "scores", "readability_parts"}
+    assert set(first) == keys
+    assert 5 - sum(first["readability_parts"].values()) == pytest.approx(
+        first["scores"]["readability"], abs=0.01
+    )
     assert (
         set(first["scores"]) == {"readability", "user", "final"} and first["scores"]["user"] is None
     )

@@ -12,7 +12,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,7 @@ class Ranking:
     rank: int
     recommended: bool
     scores: dict[str, float | None]
+    parts: dict[str, float] = field(default_factory=dict)  # what each readability part cost
 
 
 @dataclass(frozen=True)

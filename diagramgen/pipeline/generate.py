@@ -40,6 +40,7 @@ class Candidate:
     recommended: bool = False
     fidelity: float = 1.0  # agreement with the request (diagramgen.fidelity); ranks first
     latent: np.ndarray | None = None  # auto-encoder latent, once add_user_scores computed it
+    parts: dict[str, float] = field(default_factory=dict)  # what each readability part cost
     png: Path | None = None
     svg: Path | None = None
 
@@ -53,6 +54,7 @@ class Candidate:
             "svg": str(self.svg) if self.svg else None,
             "structure": self.diagram.structure(),
             "scores": self.scores,
+            "readability_parts": self.parts,
         }
 
 
@@ -78,11 +80,11 @@ def _candidate(raw: str, request: str) -> Candidate:
     """Raises DiagramTextError when the text cannot become a clean diagram."""
     text = cut_at_end(raw)
     diagram, _ = parse_diagram_text(text)  # a node list keeps the lines it could read
-    score = readability(diagram).score
+    measured = readability(diagram)
+    score = measured.score
     fidelity = request_fidelity(request, text, diagram.structure())
-    return Candidate(
-        text, diagram, {"readability": score, "user": None, "final": score}, fidelity=fidelity
-    )
+    scores: dict[str, float | None] = {"readability": score, "user": None, "final": score}
+    return Candidate(text, diagram, scores, fidelity=fidelity, parts=measured.penalties)
 
 
 Notify = Callable[[str], None]

@@ -51,6 +51,7 @@ class Card:
     recommended: bool = False
     scores: dict[str, float | None] = field(default_factory=dict)
     rating: float | None = None
+    parts: dict[str, float] = field(default_factory=dict)  # what each readability part cost
 
 
 class DiagramService:
@@ -116,7 +117,7 @@ class DiagramService:
                 c.text,
                 c.diagram,
                 c.latent,
-                Ranking(c.rank, c.recommended, dict(c.scores)),
+                Ranking(c.rank, c.recommended, dict(c.scores), dict(c.parts)),
             )
             for c in result.candidates
         ]
@@ -132,6 +133,7 @@ class DiagramService:
             made.recommended if made else False,
             dict(made.scores) if made else {},
             ratings.get(stored.id),
+            dict(made.parts) if made else {},
         )
 
     def ratings(self, user: str) -> dict[int, float]:
