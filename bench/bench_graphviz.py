@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import shutil
 import statistics
@@ -27,8 +26,10 @@ from common import SEED_DATA, machine, write_section
 
 from diagramgen.diagram import Diagram, Edge, Kind, Node, Point
 from diagramgen.formats.plan import parse_plan
+from diagramgen.geometry import edge_path
 from diagramgen.jsonl import read_jsonl
 from diagramgen.layout import content_box, layout_plan
+from diagramgen.quality.drawing import path_turning
 from diagramgen.quality.metrics import readability
 
 
@@ -145,16 +146,7 @@ def graphviz(g: Graph, like: Diagram) -> tuple[Diagram, float]:
 def turning(diagram: Diagram) -> float:
     """How much the edges turn, in right angles, summed over all edges: a polyline's corners
     and a spline's curving count alike (a straight edge turns 0)."""
-    from diagramgen.geometry import edge_path
-
-    total = 0.0
-    for e in diagram.edges:
-        path = edge_path(diagram, e)
-        for a, b, c in zip(path, path[1:], path[2:], strict=False):
-            h1 = math.atan2(b[1] - a[1], b[0] - a[0])
-            h2 = math.atan2(c[1] - b[1], c[0] - b[0])
-            total += abs((h2 - h1 + math.pi) % (2 * math.pi) - math.pi)
-    return total / (math.pi / 2)
+    return sum(path_turning(edge_path(diagram, e)) for e in diagram.edges)
 
 
 def measure(diagram: Diagram) -> dict[str, float]:

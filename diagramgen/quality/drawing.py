@@ -49,7 +49,7 @@ def measure_drawing(diagram: Diagram, outline: set[int] | None = None) -> Drawin
     area = max(1.0, float(diagram.width * diagram.height))
     labelled = [n for n in diagram.nodes if n.label]
     return DrawingParts(
-        turning=statistics.mean(_turning(p) for p in paths) if paths else 0.0,
+        turning=statistics.mean(path_turning(p) for p in paths) if paths else 0.0,
         length_spread=spread if math.isfinite(spread) else 0.0,
         label_hits=_label_hits(diagram, paths, edges),
         ink=min(1.0, sum(n.width * n.height for n in diagram.nodes) / area),
@@ -97,7 +97,8 @@ def _spacing(nodes: list[Node]) -> float:
     return statistics.pstdev(near) / mean if mean > 0 else 0.0
 
 
-def _turning(path: list[tuple[float, float]]) -> float:
+def path_turning(path: list[tuple[float, float]]) -> float:
+    """How much a polyline turns, in right angles (a straight line: 0)."""
     total = 0.0
     for a, b, c in zip(path, path[1:], path[2:], strict=False):
         h1 = math.atan2(b[1] - a[1], b[0] - a[0])
