@@ -17,7 +17,7 @@ import itertools
 import random
 from dataclasses import replace
 
-from common import machine, write_section
+from common import SEED_DATA, machine, write_section
 
 from diagramgen.data import generate_examples
 from diagramgen.data.phrasing import random_style
@@ -104,6 +104,33 @@ def separation(plans: int, seed: int = 1) -> tuple[int, int]:
     return ties, total
 
 
+def fitted(count: int = 300, seed: int = 2) -> list[str]:
+    """Rows: for generated plans up to 30 nodes and the seed benchmark's structures, the share
+    whose canvas is within 1:2 .. 2.5:1 and whose smallest label reads at >= 7 px when the
+    diagram is shown 400 px wide."""
+    from diagramgen.jsonl import read_jsonl
+    from diagramgen.seedbench.intended import intended_to_plan
+
+    sets = {"generated plans": [parse_plan(e.answer) for e in generate_examples(count, seed=seed)]}
+    path = SEED_DATA / "seed_benchmark_200.jsonl"
+    if path.is_file():
+        sets["seed benchmark structures"] = [
+            intended_to_plan(r["intended"]) for r in read_jsonl(path)
+        ]
+    rows = []
+    for name, plans in sets.items():
+        drawings = [layout_plan(p) for p in plans]
+        drawings = [d for d in drawings if len(d.nodes) <= 30]
+        ratio = [0.5 <= d.width / d.height <= 2.5 for d in drawings]
+        parts = [readability(d).drawing for d in drawings]
+        legible = [p is not None and p.thumbnail_font >= 7 for p in parts]
+        rows.append(
+            f"| {name} | {len(drawings)} | {100 * sum(ratio) / len(ratio):.1f} % | "
+            f"{100 * sum(legible) / len(legible):.1f} % |"
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write-docs", action="store_true")
@@ -125,6 +152,12 @@ def main() -> None:
             "",
             f"Separation: of {pairs} pairs of different drawings (100 plans x 5 random styles), "
             f"{ties} share a score to two decimals.",
+            "",
+            "Fitted layouts (up to 30 nodes):",
+            "",
+            "| drawings | count | aspect within 1:2 .. 2.5:1 | labels >= 7 px at 400 px wide |",
+            "|---|---|---|---|",
+            *fitted(),
         ]
     )
     print(body)

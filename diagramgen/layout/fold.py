@@ -17,6 +17,7 @@ from diagramgen.layout.layers import Axes
 
 MOST = 2.5  # the widest a drawing running across may be (width : height) before it is folded
 LEAST = 0.5  # the narrowest a drawing running down may be
+READABLE_WIDTH = 800.0  # px: 14 px labels still read at 7 px when shown 400 px wide
 BAND_GAP = 36.0  # between two bands, before the lanes of the edges crossing between them
 LANE = 8.0  # between two edges running side by side past a band's end or in a gap
 
@@ -80,7 +81,8 @@ def _splits(slots: list[tuple[float, float]], bands: int) -> list[list[tuple[flo
 
 
 def fold_long(diagram: Diagram, orientation: Orientation) -> None:
-    """Fold a drawing longer than MOST along its flow into bands (in place; no-op otherwise)."""
+    """Fold a drawing into bands (in place) when it is too long for its aspect ratio, or, running
+    across, too wide to read as a 400-pixel thumbnail; no-op otherwise."""
     axes = Axes(orientation)
     if len(diagram.nodes) < 4:
         return
@@ -88,17 +90,25 @@ def fold_long(diagram: Diagram, orientation: Orientation) -> None:
     across = [_span_v(n, axes) for n in diagram.nodes]
     width = max(hi for _, hi in across) - min(lo for lo, _ in across)
     length = slots[-1][1] - slots[0][0]
-    ratio = _aspect(length, width, axes)
-    if (ratio <= MOST if axes.horizontal else ratio >= LEAST) or len(slots) < 2:
+    if len(slots) < 2 or _fits(length, width, axes, bands=1):
         return
     for count in range(2, len(slots) + 1):  # as few bands as bring it within the bounds
         runs = _splits(slots, count)
         folded_length = max(run[-1][1] - run[0][0] for run in runs)
         folded_width = len(runs) * width + (len(runs) - 1) * BAND_GAP
-        aspect = _aspect(folded_length, folded_width, axes)
-        if (aspect <= MOST if axes.horizontal else aspect >= LEAST) and len(runs) > 1:
+        if len(runs) > 1 and _fits(folded_length, folded_width, axes, len(runs)):
             _apply(diagram, axes, runs)
             return
+
+
+def _fits(length: float, width: float, axes: Axes, bands: int) -> bool:
+    """Within the aspect bounds, and (running across) narrow enough to read as a thumbnail,
+    unless narrowing it would make it taller than 1:2."""
+    aspect = _aspect(length, width, axes)
+    if not axes.horizontal:
+        return aspect >= LEAST
+    narrow_enough = length <= READABLE_WIDTH or aspect < 2 * LEAST * (bands + 1) / bands
+    return aspect <= MOST and narrow_enough
 
 
 def _band_of(u: float, bands: list[_Band]) -> int:
