@@ -27,7 +27,7 @@ def test_every_answer_parses_lays_out_clean_and_matches_its_structure(examples: 
         plan = parse_plan(example.answer)  # requires the end line
         diagram = layout_plan(plan)
         r = readability(diagram)
-        assert r.clean and r.edges_through_nodes == 0 and r.score >= 4.0, (example.request, r)
+        assert r.clean and r.edges_through_nodes == 0 and r.score >= 3.5, (example.request, r)
         match = compare_structures(diagram.structure(), example.structure)
         assert match.exact, (example.request, example.answer, example.structure)
 

@@ -118,7 +118,7 @@ def test_all_seed_intended_structures_lay_out_clean(
     for row in seed_sft + seed_benchmark:
         diagram = layout_plan(intended_to_plan(row["intended"]))
         r = readability(diagram)
-        assert r.clean and r.crossings <= 1 and r.score >= 3.8, (row["request"], r)
+        assert r.clean and r.crossings <= 1 and r.score >= 3.5, (row["request"], r)
         expected = intended_to_structure(row["intended"])
         got = diagram.structure()
         assert [layer["size"] for layer in got["layers"]] == [

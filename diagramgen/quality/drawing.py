@@ -8,6 +8,7 @@ large the smallest label is in a 400-pixel-wide thumbnail, and how well labels s
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import statistics
@@ -36,6 +37,7 @@ class DrawingParts:
     contrast: float  # mean WCAG contrast of labels, outlines and edges (1-21)
     backward: float  # share of edges that point against the reading order
     spacing: float  # coefficient of variation of each node's distance to its nearest other
+    aligned: float  # share of nodes sharing a row or a column with another node
 
 
 def measure_drawing(diagram: Diagram, outline: set[int] | None = None) -> DrawingParts:
@@ -58,7 +60,22 @@ def measure_drawing(diagram: Diagram, outline: set[int] | None = None) -> Drawin
         contrast=_contrast(diagram, labelled),
         backward=_backward(diagram, edges, nodes),
         spacing=_spacing(diagram.nodes),
+        aligned=_aligned(diagram.nodes),
     )
+
+
+def _aligned(nodes: list[Node]) -> float:
+    """The share of nodes whose centre lines up, across or down, with another node's."""
+    if len(nodes) < 2:
+        return 1.0
+    xs = sorted(n.x for n in nodes)
+    ys = sorted(n.y for n in nodes)
+
+    def shared(values: list[float], v: float) -> bool:
+        i = bisect.bisect_left(values, v - 1.5)
+        return i + 1 < len(values) and values[i + 1] <= v + 1.5
+
+    return sum(shared(xs, n.x) or shared(ys, n.y) for n in nodes) / len(nodes)
 
 
 def _contrast(diagram: Diagram, labelled: list[Node]) -> float:
@@ -159,6 +176,7 @@ WEIGHTS = {
     "backward": (1.0, 0.6),
     "spacing": (0.4, 0.4),
     "balance": (0.05, 0.15),
+    "aligned": (0.5, 0.5),
 }
 INK_BAND = (0.12, 0.5)  # nodes filling less looks empty, more looks crowded
 ASPECT_BAND = (0.5, 2.5)
@@ -180,6 +198,7 @@ def drawing_penalties(parts: DrawingParts) -> dict[str, float]:
         "contrast": 1.0 / max(1.0, parts.contrast),  # 7:1 costs 0.1, 21:1 about 0.03
         "backward": parts.backward,
         "spacing": parts.spacing,
+        "aligned": 1.0 - parts.aligned,
         # a gentle pull toward a canvas about 1.4 times as wide as tall, a quarter inked
         "balance": abs(math.log(max(parts.aspect, 1e-3) / 1.4))
         + abs(math.log(max(parts.ink, 1e-3) / 0.25)),
