@@ -21,7 +21,8 @@ from pathlib import Path
 from common import write_section
 
 from diagramgen.diagram import Orientation, Shape
-from diagramgen.formats.plan import Plan, Style, parse_plan, plan_to_text
+from diagramgen.formats.plan import Plan, Style, parse_plan
+from diagramgen.formats.plan_writer import plan_to_text
 from diagramgen.jsonl import read_jsonl
 from diagramgen.layout import layout_plan
 from diagramgen.personal.autoencoder import encode, encoder_id

@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from diagramgen.data import generate_examples
-from diagramgen.formats.plan import parse_plan, plan_to_text
+from diagramgen.formats.plan import parse_plan
+from diagramgen.formats.plan_writer import plan_to_text
 from diagramgen.llm import BackendError, Sampling, cut_at_end, load_backend
 from diagramgen.llm.constrain import GrammarLogitsProcessor
 

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from diagramgen.diagram import Kind, LineStyle, Orientation, Shape
 from diagramgen.errors import DiagramTextError
-from diagramgen.formats.plan import looks_like_plan, parse_plan, plan_to_text
+from diagramgen.formats.plan import looks_like_plan, parse_plan
+from diagramgen.formats.plan_writer import plan_to_text
 from diagramgen.limits import MAX_EDGES, MAX_LABEL_CHARS, MAX_NODES
 
 NN = "nn horizontal palette=blue shape=circle\nlayer input 4\nlayer hidden 6\nlayer output 1\nend\n"

@@ -19,7 +19,7 @@ from diagramgen.data.example import Example
 from diagramgen.data.flows import sample_flow
 from diagramgen.data.nets import sample_net
 from diagramgen.data.phrasing import random_style
-from diagramgen.formats.plan import plan_to_text
+from diagramgen.formats.plan_writer import plan_to_text
 from diagramgen.jsonl import read_jsonl, write_jsonl
 from diagramgen.seedbench.intended import intended_to_plan, intended_to_structure
 

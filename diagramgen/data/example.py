@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from diagramgen.diagram import Kind, Structure, flow_structure
-from diagramgen.formats.plan import Plan, plan_to_text
+from diagramgen.formats.plan import Plan
+from diagramgen.formats.plan_writer import plan_to_text
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from diagramgen.diagram import Kind
-from diagramgen.formats.plan import Plan, parse_plan, plan_to_text
+from diagramgen.formats.plan import Plan, parse_plan
+from diagramgen.formats.plan_writer import plan_to_text
 from diagramgen.jsonl import read_jsonl, write_jsonl
 
 Mutation = Callable[[random.Random, Plan], str | None]  # edits the plan, returns the reason

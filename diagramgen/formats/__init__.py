@@ -17,8 +17,8 @@ from diagramgen.formats.plan import (
     Style,
     looks_like_plan,
     parse_plan,
-    plan_to_text,
 )
+from diagramgen.formats.plan_writer import plan_to_text
 
 __all__ = [
     "FlowEdge",
