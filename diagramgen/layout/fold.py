@@ -70,14 +70,30 @@ def _aspect(length: float, width: float, axes: Axes) -> float:
 
 
 def _splits(slots: list[tuple[float, float]], bands: int) -> list[list[tuple[float, float]]]:
-    """The slots in `bands` runs of about equal length along the flow."""
-    total = slots[-1][1] - slots[0][0]
-    out: list[list[tuple[float, float]]] = [[]]
-    for slot in slots:
-        if out[-1] and slot[1] - out[-1][0][0] > total / bands and len(out) < bands:
-            out.append([])
-        out[-1].append(slot)
-    return out
+    """The slots in `bands` runs, cut where the longest run is shortest (a linear partition)."""
+    n = len(slots)
+    bands = min(bands, n)
+
+    def length(i: int, j: int) -> float:  # slots i..j-1 as one run
+        return slots[j - 1][1] - slots[i][0]
+
+    inf = float("inf")
+    best = [[inf] * (n + 1) for _ in range(bands + 1)]  # best[k][j]: first j slots in k runs
+    cut = [[0] * (n + 1) for _ in range(bands + 1)]
+    best[0][0] = 0.0
+    for k in range(1, bands + 1):
+        for j in range(k, n + 1):
+            for i in range(k - 1, j):
+                worst = max(best[k - 1][i], length(i, j))
+                if worst < best[k][j]:
+                    best[k][j], cut[k][j] = worst, i
+    runs: list[list[tuple[float, float]]] = []
+    j = n
+    for k in range(bands, 0, -1):
+        i = cut[k][j]
+        runs.insert(0, slots[i:j])
+        j = i
+    return runs
 
 
 def fold_long(diagram: Diagram, orientation: Orientation) -> None:
