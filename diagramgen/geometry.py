@@ -6,6 +6,8 @@ import math
 
 from diagramgen.diagram import Diagram, Edge, Node, Point, Shape
 
+COPY_OFFSET = 5.0  # px between a repeated block and each copy stacked behind it
+
 
 def slant(node: Node) -> float:
     """How far a parallelogram's top side is shifted right of its bottom side."""
@@ -78,3 +80,20 @@ def edge_path(diagram: Diagram, edge: Edge, nodes: dict[str, Node] | None = None
     first = inner[0] if inner else (dst.x, dst.y)
     last = inner[-1] if inner else (src.x, src.y)
     return [boundary_point(src, first), *inner, boundary_point(dst, last)]
+
+
+def segment_hits_box(a: Point, b: Point, box: tuple[float, float, float, float]) -> bool:
+    """Does segment ab pass through the open box (left, top, right, bottom)? Liang-Barsky."""
+    left, top, right, bottom = box
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - left), (dx, right - a[0]), (-dy, a[1] - top), (dy, bottom - a[1])):
+        if p == 0:
+            if q <= 0:
+                return False
+            continue
+        t = q / p
+        t0, t1 = (max(t0, t), t1) if p < 0 else (t0, min(t1, t))
+        if t0 >= t1:
+            return False
+    return True

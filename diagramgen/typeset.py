@@ -12,11 +12,14 @@ from pathlib import Path
 from PIL import ImageFont
 
 from diagramgen.assets import FONTS
-from diagramgen.diagram import Node, Shape
+from diagramgen.diagram import Node, Point, Shape
 from diagramgen.geometry import slant
 
 FONT_FAMILY = "DejaVu Sans"  # shipped in the package: identical text on every machine
 LABEL_LINE = 1.25  # line height as a multiple of the font size
+EDGE_LABEL_FONT = 12.0  # the size edge labels are drawn in
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
 
 
 def font_path(bold: bool = False) -> Path:
@@ -67,3 +70,9 @@ def label_lines(node: Node) -> list[str]:
     for part in node.label.split("\n"):
         lines += wrap_label(part, node.font_size, inner)
     return [line for line in lines if line]
+
+
+def edge_label_box(label: str, at: Point) -> Box:
+    """The patch an edge label centred at `at` covers (its text plus a little air)."""
+    w, h = text_width(label, EDGE_LABEL_FONT) + 8, EDGE_LABEL_FONT + 6
+    return (at[0] - w / 2, at[1] - h / 2, at[0] + w / 2, at[1] + h / 2)

@@ -14,9 +14,9 @@ from diagramgen.layout import TextFormat, parse_diagram_text
 from diagramgen.quality.metrics import readability
 from diagramgen.render import save
 from diagramgen.render.export import export
+from diagramgen.render.raster import IMAGE_SUFFIXES
 
 FORMATS: dict[str, TextFormat] = {"auto": "auto", "plan": "plan", "nodelist": "nodelist"}
-IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg")
 
 
 def render(

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from diagramgen.diagram import Diagram, Kind
 from diagramgen.formats.plan import Plan
+from diagramgen.geometry import COPY_OFFSET
 from diagramgen.layout.blocks import block_layout
 from diagramgen.layout.flow import flow_layout
 from diagramgen.layout.fold import fold_long
 from diagramgen.layout.net import neuron_layout
-from diagramgen.typeset import text_width
+from diagramgen.typeset import edge_label_box, text_width
 from diagramgen.vocabulary import BLOCK_TYPES
 
 MARGIN = 24
-STACK = 5.0  # the renderer's offset between a repeated block's copies
-EDGE_LABEL_FONT = 12.0
 
 
 def layout_plan(plan: Plan) -> Diagram:
@@ -36,7 +35,7 @@ def content_box(diagram: Diagram) -> tuple[float, float, float, float]:
     xs: list[float] = []
     ys: list[float] = []
     for n in diagram.nodes:
-        stack = STACK * (n.copies - 1)  # a repeated block's copies stick out behind it
+        stack = COPY_OFFSET * (n.copies - 1)  # a repeated block's copies stick out behind it
         xs += [n.left, n.right + stack]
         ys += [n.top - stack, n.bottom + stack]
     for t in diagram.texts:
@@ -49,9 +48,9 @@ def content_box(diagram: Diagram) -> tuple[float, float, float, float]:
             xs.append(x)
             ys.append(y)
         if e.label and e.label_at is not None:
-            half = text_width(e.label, EDGE_LABEL_FONT) / 2 + 4
-            xs += [e.label_at[0] - half, e.label_at[0] + half]
-            ys += [e.label_at[1] - 10, e.label_at[1] + 10]
+            left, top, right, bottom = edge_label_box(e.label, e.label_at)
+            xs += [left, right]
+            ys += [top - 1, bottom + 1]
     for c in diagram.clusters:
         xs += [c.x, c.x + c.width]
         ys += [c.y, c.y + c.height]

@@ -25,10 +25,9 @@ from diagramgen.layout.sugiyama import (
     route_chain,
 )
 from diagramgen.style import PALETTES, readable_text_color
-from diagramgen.typeset import text_width, wrap_label
+from diagramgen.typeset import EDGE_LABEL_FONT, Box, edge_label_box, text_width, wrap_label
 
 FONT = 14.0
-EDGE_FONT = 12.0  # edge labels (the renderer draws them in this size)
 LINE_H = 18.0
 MAX_TEXT_W = 150.0
 GROUP_PAD = 14.0  # between a group's box and its nodes
@@ -44,7 +43,6 @@ TYPE_SHAPE = {
     "chart": Shape.RECTANGLE,
 }
 TYPE_FILL = {"process": 0, "func": 0, "model": 1, "data": 2, "db": 3, "text": 2, "image": 2}
-Box = tuple[float, float, float, float]  # left, top, right, bottom
 Link = tuple[int, int, str]  # source, target, label
 
 
@@ -103,7 +101,7 @@ def _rank_gaps(axes: Axes, g: Layered, links: list[Link], back: set[int]) -> lis
             continue
         r = g.rank[s] if k not in back else g.rank[s] - 1  # the gap next to the source
         r = min(max(r, 0), len(gaps) - 1)
-        need = text_width(label, EDGE_FONT) + 28 if axes.horizontal else EDGE_FONT + 26
+        need = text_width(label, EDGE_LABEL_FONT) + 28 if axes.horizontal else EDGE_LABEL_FONT + 26
         gaps[r] = max(gaps[r], need)
     return gaps
 
@@ -371,14 +369,13 @@ def _place_label(
 ) -> Point:
     """The label's centre on its edge: in the gap after the source if it is free there, else
     in the gap before the target, else nudged along the first; its box is then taken."""
-    w, h = text_width(edge.label, EDGE_FONT) + 8, EDGE_FONT + 6
     us = [u for u in wanted if u is not None]
     if us:
         us += [us[0] + sign * step for step in (8.0, 16.0, 24.0) for sign in (1.0, -1.0)]
     spots = [_point_at(path, axes, u) for u in us] or [_point_at(path, axes, math.inf)]
     spots += [_along(path, f) for f in (0.5, 0.35, 0.65, 0.2, 0.8)]
     for x, y in spots:
-        box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+        box = edge_label_box(edge.label, (x, y))
         if not any(_boxes_meet(box, other) for other in taken):
             taken.append(box)
             return (x, y)

@@ -11,8 +11,7 @@ from diagramgen.diagram import Diagram
 from diagramgen.personal.autoencoder import diagram_latents, encoder_id, image_latent
 from diagramgen.personal.store import Ranking, Store
 from diagramgen.render import save
-
-IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg")
+from diagramgen.render.raster import IMAGE_SUFFIXES
 
 
 def register_image(store: Store, image: Path) -> int:

@@ -15,13 +15,12 @@ import statistics
 from dataclasses import dataclass
 
 from diagramgen.diagram import Diagram, Edge, Node, Orientation
-from diagramgen.geometry import edge_path
+from diagramgen.geometry import edge_path, segment_hits_box
 from diagramgen.style import contrast_ratio
-from diagramgen.typeset import text_width
+from diagramgen.typeset import edge_label_box
 
 THUMBNAIL = 400.0  # px: the width a diagram is judged at as a thumbnail
 LEGIBLE = 7.0  # px: the smallest label size a thumbnail can be read at
-EDGE_FONT = 12.0  # the renderer's edge-label size
 
 
 @dataclass(frozen=True)
@@ -126,35 +125,19 @@ def path_turning(path: list[tuple[float, float]]) -> float:
 
 def _label_hits(diagram: Diagram, paths: list[list[tuple[float, float]]], edges: list[Edge]) -> int:
     """Edges whose line runs through another edge's label box."""
-    boxes = []
-    for e in diagram.edges:
-        if e.label and e.label_at is not None:
-            w, h = text_width(e.label, EDGE_FONT) + 8, EDGE_FONT + 6
-            x, y = e.label_at
-            boxes.append((e, (x - w / 2, y - h / 2, x + w / 2, y + h / 2)))
+    boxes = [
+        (e, edge_label_box(e.label, e.label_at))
+        for e in diagram.edges
+        if e.label and e.label_at is not None
+    ]
     hits = 0
     for e, path in zip(edges, paths, strict=True):
         for owner, box in boxes:
-            if owner is not e and any(_meets(a, b, box) for a, b in itertools.pairwise(path)):
+            if owner is not e and any(
+                segment_hits_box(a, b, box) for a, b in itertools.pairwise(path)
+            ):
                 hits += 1
     return hits
-
-
-def _meets(a: tuple[float, float], b: tuple[float, float], box: tuple[float, ...]) -> bool:
-    """Does segment ab pass through the open box (Liang-Barsky)?"""
-    left, top, right, bottom = box
-    t0, t1 = 0.0, 1.0
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    for p, q in ((-dx, a[0] - left), (dx, right - a[0]), (-dy, a[1] - top), (dy, bottom - a[1])):
-        if p == 0:
-            if q <= 0:
-                return False
-            continue
-        t = q / p
-        t0, t1 = (max(t0, t), t1) if p < 0 else (t0, min(t1, t))
-        if t0 >= t1:
-            return False
-    return True
 
 
 def _thumbnail_font(diagram: Diagram, labelled: list[Node]) -> float:

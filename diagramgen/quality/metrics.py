@@ -260,7 +260,8 @@ def readability(diagram: Diagram) -> Readability:
         or n.right > diagram.width + 0.5
         or n.bottom > diagram.height + 0.5
     )
-    segs, owner = _segments(diagram, _bundle_outline(diagram))
+    outline = _bundle_outline(diagram)
+    segs, owner = _segments(diagram, outline)
     group_labels = {g.id for g in diagram.groups if g.label}
     labelled = [n for n in nodes if n.label]
     unlabelled = sum(1 for n in nodes if not n.label and n.group not in group_labels)
@@ -277,7 +278,7 @@ def readability(diagram: Diagram) -> Readability:
         "cramped": cramped,
     }
     penalties = {k: min(cap, w * counts[k]) for k, (w, cap) in PENALTIES.items()}
-    drawing = measure_drawing(diagram, _bundle_outline(diagram))
+    drawing = measure_drawing(diagram, outline)
     penalties.update(drawing_penalties(drawing))
     return Readability(
         overlaps=overlaps,

@@ -11,6 +11,7 @@ from PIL import Image
 from diagramgen.diagram import Diagram
 from diagramgen.render.svg import svg_to_png, to_svg
 
+IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg")  # diagram image files the models read
 THUMB = 64  # the auto-encoder's input side
 READABILITY_SIDE = 128  # the readability CNN's: overlaps and crossings need the detail
 

@@ -19,12 +19,18 @@ from diagramgen.diagram import (
     Orientation,
     Shape,
 )
-from diagramgen.geometry import cap, edge_path, outline
-from diagramgen.typeset import FONT_FAMILY, LABEL_LINE, font_path, label_lines, text_width
+from diagramgen.geometry import COPY_OFFSET, cap, edge_path, outline
+from diagramgen.typeset import (
+    EDGE_LABEL_FONT,
+    FONT_FAMILY,
+    LABEL_LINE,
+    edge_label_box,
+    font_path,
+    label_lines,
+    text_width,
+)
 
 CORNER = 10  # radius of round rectangles, px
-EDGE_FONT = 12.0  # edge labels
-STACK = 5.0  # offset of each copy behind a repeated block
 
 
 def _hex(rgb: RGB) -> str:
@@ -77,12 +83,12 @@ def _edge_label(edge: Edge, background: RGB) -> list[str]:
     if not edge.label or edge.label_at is None:
         return []
     x, y = edge.label_at
-    w, h = text_width(edge.label, EDGE_FONT) + 8, EDGE_FONT + 6
+    left, top, right, bottom = edge_label_box(edge.label, edge.label_at)
     return [
-        f'<rect x="{_n(x - w / 2)}" y="{_n(y - h / 2)}" width="{_n(w)}" height="{_n(h)}" '
-        f'rx="3" fill="{_hex(background)}"/>',
-        f'<text x="{_n(x)}" y="{_n(y + EDGE_FONT * 0.35)}" text-anchor="middle" '
-        f'font-size="{_n(EDGE_FONT)}" fill="{_hex(edge.color)}">{escape(edge.label)}</text>',
+        f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(right - left)}" '
+        f'height="{_n(bottom - top)}" rx="3" fill="{_hex(background)}"/>',
+        f'<text x="{_n(x)}" y="{_n(y + EDGE_LABEL_FONT * 0.35)}" text-anchor="middle" '
+        f'font-size="{_n(EDGE_LABEL_FONT)}" fill="{_hex(edge.color)}">{escape(edge.label)}</text>',
     ]
 
 
@@ -144,7 +150,7 @@ def _node(node: Node, down: float = -1.0) -> list[str]:
     style = f'fill="{_hex(node.fill)}" stroke="{_hex(node.line_color)}" stroke-width="1.6"'
     out = []
     for k in range(node.copies - 1, 0, -1):  # a repeated block: copies behind it, to the right
-        behind = replace(node, x=node.x + STACK * k, y=node.y + down * STACK * k)
+        behind = replace(node, x=node.x + COPY_OFFSET * k, y=node.y + down * COPY_OFFSET * k)
         out.append(_outline(behind, style))
     out.append(_outline(node, style))
     lines = label_lines(node)
