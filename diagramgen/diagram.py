@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TypedDict
+from typing import Any, NotRequired, TypedDict
 
 RGB = tuple[int, int, int]
 Point = tuple[float, float]
@@ -19,22 +19,40 @@ DEFAULT_WIDTH = 1000
 DEFAULT_HEIGHT = 600
 
 
-class StructureLayer(TypedDict):
-    """One layer of a net as the structure summary states it."""
-
-    type: str
-    size: int | None
-    label: str
+# One layer of a net as the structure summary states it, with its options resolved (a conv's
+# stride is 1 unless the plan says otherwise, a pool's stride its window). Functional form
+# because one key, "global", is a Python keyword.
+StructureLayer = TypedDict(
+    "StructureLayer",
+    {
+        "type": str,
+        "size": int | None,
+        "label": str,
+        "shape": NotRequired[list[int]],  # an image input: [H, W] or [H, W, C]
+        "kernel": NotRequired[int],  # conv / pool window side
+        "filters": NotRequired[int],  # conv
+        "stride": NotRequired[int],  # conv / pool
+        "padding": NotRequired[str],  # conv: "same" | "valid"
+        "mode": NotRequired[str],  # pool: "max" | "avg"
+        "global": NotRequired[bool],  # a global pool
+        "rate": NotRequired[float],  # dropout
+        "count": NotRequired[int],  # repeat
+    },
+)
 
 
 class StructureNode(TypedDict):
-    """One node of a flow as the structure summary states it."""
+    """One node of a flow as the structure summary states it: its plan type (decision, db …)
+    and the group box it is drawn in, if any."""
 
     id: str
     label: str
+    type: NotRequired[str]
+    group: NotRequired[str]
 
 
-StructureEdge = list[str]  # [source id, target id]; a list, as JSON reads it back
+# [source id, target id] or [source id, target id, label]; a list, as JSON reads it back
+StructureEdge = list[str]
 
 
 class Structure(TypedDict):
@@ -47,6 +65,11 @@ class Structure(TypedDict):
     layers: list[StructureLayer]
     nodes: list[StructureNode]
     edges: list[StructureEdge]
+
+
+def structure_edge(source: str, target: str, label: str = "") -> StructureEdge:
+    """An edge as the structure states it: the label is a third item only when there is one."""
+    return [source, target, label] if label else [source, target]
 
 
 def net_structure(kind: str, layers: Iterable[tuple[str, int | None]]) -> Structure:
@@ -121,6 +144,7 @@ class Node:
     text_color: RGB = (0, 0, 0)
     font_size: float = 14.0
     copies: int = 1  # a repeated block is drawn with up to 2 copies stacked behind it
+    role: str = ""  # a flow node's plan type: decision, db, data, process …
 
     @property
     def left(self) -> float:
@@ -168,6 +192,7 @@ class Group:
     size: int | None
     label: str
     node_ids: list[str] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)  # a layer's resolved options
 
 
 @dataclass
@@ -218,9 +243,25 @@ class Diagram:
 
     def structure(self) -> Structure:
         """The structure summary of this diagram (see `Structure`)."""
+        boxes = {i: c.label for c in self.clusters for i in c.node_ids}
         return Structure(
             kind=self.kind.value,
-            layers=[StructureLayer(type=g.type, size=g.size, label=g.label) for g in self.groups],
-            nodes=[StructureNode(id=n.id, label=n.label.replace("\n", " ")) for n in self.nodes],
-            edges=[[e.source, e.target] for e in self.edges],
+            layers=[_structure_layer(g) for g in self.groups],
+            nodes=[_structure_node(n, boxes.get(n.id)) for n in self.nodes],
+            edges=[structure_edge(e.source, e.target, e.label) for e in self.edges],
         )
+
+
+def _structure_layer(group: Group) -> StructureLayer:
+    layer = StructureLayer(type=group.type, size=group.size, label=group.label)
+    layer.update(group.options)  # type: ignore[typeddict-item]
+    return layer
+
+
+def _structure_node(node: Node, box: str | None) -> StructureNode:
+    out = StructureNode(id=node.id, label=node.label.replace("\n", " "))
+    if node.role:
+        out["type"] = node.role
+    if box:
+        out["group"] = box
+    return out

@@ -9,9 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 PLANS = {
     "net": [
         "nn horizontal palette=blue\ninput 4\ndense 6\ndense 10\noutput 1\nend\nextra text after the end",
-        "nn vertical palette=green shape=circle\ninput 4\ndense 6\ndense 10\noutput 1\nend\n",
-        "nn horizontal palette=dark\ninput 4\ndense 6\ndense 10\noutput 1\nend\n",
+        "nn vertical palette=green shape=circle\ninput 4\ndense 6 \"features\"\ndense 10\noutput 1\nend\n",
         "nn horizontal palette=blue\ninput 4\nconvv 3x3\nend\n",  # broken: must be dropped
+        "nn horizontal palette=dark\ninput 4\ndense 6\ndense 10 \"embedding\"\noutput 1\nend\n",
+        "nn horizontal palette=teal\ninput 4\ndense 6\ndense 10\noutput 1\nend\n",  # a repeat
     ],
     "flow": [
         'flow horizontal palette=teal\nnode a "question" text\nnode b "LLM" model\nnode c "answer" text\na -> b -> c\nend\n',
@@ -20,12 +21,28 @@ PLANS = {
 }
 
 
+LAST: dict[str, object] = {}  # the last request body, for tests that check what was sent
+
+
 class Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path != "/last":
+            self.send_error(404)
+            return
+        data = json.dumps(LAST).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def do_POST(self) -> None:
         if self.path != "/v1/chat/completions":
             self.send_error(404)
             return
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        LAST.clear()
+        LAST.update(body)
         request = body["messages"][-1]["content"]
         plans = PLANS["flow" if "flow" in request else "net"]
         n = int(body.get("n", 1))

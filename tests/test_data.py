@@ -49,12 +49,17 @@ def test_all_kinds_and_many_templates_are_covered(examples: list) -> None:
 
 
 def test_flow_labels_are_taken_from_the_request(examples: list) -> None:
+    """Every label comes from the request's words; a few carry a typo there (people misspell
+    step names too) that the answer writes right."""
+    labels = found = 0
     for e in examples:
         if e.kind != "flow":
             continue
         request = normalize_label(e.request)
         for node in e.structure["nodes"]:
-            assert normalize_label(node["label"]) in request, (e.request, node)
+            labels += 1
+            found += normalize_label(node["label"]) in request
+    assert found >= 0.95 * labels
 
 
 def test_style_varies_between_answers(examples: list) -> None:
@@ -109,3 +114,37 @@ def test_preference_dataset_keeps_the_splits(tmp_path: Path) -> None:
     pairs = read_jsonl(tmp_path / "prefs/train.jsonl")
     assert set(pairs[0]) == {"prompt", "chosen", "rejected", "reason", "kind"}
     assert not {p["prompt"] for p in pairs} & sft_val
+
+
+def test_no_training_row_resembles_a_held_out_natural_request(tmp_path: Path) -> None:
+    """The natural set (bench/requests/natural.jsonl) is never trained on: no training request
+    equals one of its requests (normalised) or shares an 8-word run with one."""
+    from diagramgen.data import HeldOut, make_sft_dataset, natural_requests, request_key, shingles
+
+    natural = natural_requests()
+    assert len(natural) >= 300
+    held = HeldOut.of(natural)
+    make_sft_dataset(tmp_path, 1500, seed=3)
+    rows = read_jsonl(tmp_path / "train.jsonl") + read_jsonl(tmp_path / "val.jsonl")
+    for row in rows:
+        assert request_key(row["request"]) not in held.keys
+        assert shingles(row["request"]).isdisjoint(held.runs), row["request"]
+    # the check itself can fail: a copied natural request, or one sharing 8 words, is caught
+    assert held.touches(natural[0])
+    assert held.touches("please draw " + " ".join(natural[0].split()[:8]) + " for me")
+
+
+def test_composed_rows_cover_every_construct_in_many_surface_forms(examples: list) -> None:
+    from diagramgen.data.card import constructs, surface_pattern
+
+    composed = [
+        e.as_dict()
+        for e in generate_examples(1500, seed=9, mix={"composed-net": 0.5, "composed-flow": 0.5})
+    ]
+    patterns: dict[str, set[str]] = {}
+    for row in composed:
+        for name in constructs(row):
+            patterns.setdefault(name, set()).add(surface_pattern(row))
+    for name in ("decision", "loop", "fan-in", "group", "edge label", "layer options",
+                 "named architecture", "keras or pytorch code", "korean", "number words"):  # fmt: skip
+        assert len(patterns.get(name, ())) >= 20, name

@@ -56,7 +56,7 @@ def test_pipeline_keeps_valid_distinct_candidates_and_ranks_them(
     reasons = [d["reason"] for d in result.dropped]
     assert (
         any("unknown layer type" in r for r in reasons)
-        and "duplicate of another candidate" in reasons
+        and "the same drawing as another candidate" in reasons
     )
     for c in result.candidates:
         assert c.text.rstrip().endswith("end")  # text after the end line was cut
@@ -76,7 +76,8 @@ def test_cli_generate_json_has_the_promised_shape(server_url: str, tmp_path: Pat
     assert set(data) == {"request", "candidates", "seconds"}
     assert set(data["seconds"]) == {"load", "generate", "rank", "write", "total"}
     first = data["candidates"][0]
-    keys = {"rank", "recommended", "text", "png", "svg", "structure", "scores", "readability_parts"}
+    keys = {"rank", "recommended", "text", "png", "svg", "structure", "scores", "fidelity"}
+    keys.add("readability_parts")
     assert set(first) == keys
     assert 5 - sum(first["readability_parts"].values()) == pytest.approx(
         first["scores"]["readability"], abs=0.01
@@ -135,3 +136,27 @@ def test_pairs_are_mined_from_wrong_model_samples(server_url: str) -> None:
     pairs = mine_pairs([wrong], backend, Sampling(n=2))
     assert len(pairs) == 1 and "wrong structure" in pairs[0]["reason"]
     assert pairs[0]["chosen"] == answer and pairs[0]["rejected"] != answer
+
+
+def test_a_vllm_server_is_sent_the_grammar_held_to_the_request(server_url: str) -> None:
+    import json as json_
+    import urllib.request
+
+    backend = load_backend(f"openai:{server_url}", server_grammar="vllm")
+    backend.generate(["a net with 4 inputs, hidden layers of 6 and 10, 1 output"], Sampling(n=2))
+    with urllib.request.urlopen(f"{server_url}/last") as reply:
+        sent = json_.loads(reply.read())
+    assert sent["guided_grammar"] == sent["structured_outputs"]["grammar"]
+    assert "/dense 6/" in sent["guided_grammar"] and "/dense 10/" in sent["guided_grammar"]
+    load_backend(f"openai:{server_url}").generate(["a flow: a -> b"], Sampling(n=1))
+    with urllib.request.urlopen(f"{server_url}/last") as reply:
+        assert "guided_grammar" not in json_.loads(reply.read())  # only when asked for
+
+
+def test_a_kind_we_do_not_draw_is_refused_before_any_model_runs() -> None:
+    result = CliRunner().invoke(
+        app, ["generate", "a Gantt chart of the release plan", "--backend", "openai:http://127.0.0.1:9"]
+    )
+    assert result.exit_code == 2
+    assert "cannot draw a Gantt chart" in result.output and "flowcharts" in result.output
+    assert "Traceback" not in result.output

@@ -46,6 +46,14 @@ def generate(
     db: DbOption = None,
     as_json: JsonOption = False,
     exports: ExportOption = "",
+    hold: Annotated[
+        bool,
+        typer.Option(help="Hold a net the request states completely to it (local models)."),
+    ] = True,
+    server_grammar: Annotated[
+        str | None,
+        typer.Option(help="vllm: send the plan grammar with each request to an openai: server."),
+    ] = None,
 ) -> None:
     """Request in, ranked diagrams out (SVG + PNG for every candidate)."""
     from rich.console import Console
@@ -62,8 +70,15 @@ def generate(
         sampling = Sampling(count, temperature, top_p, max_new_tokens, seed)
     except ValueError as exc:
         raise fail(str(exc), 2) from None
+    if server_grammar not in (None, "vllm"):
+        raise fail(f"--server-grammar must be vllm, not {server_grammar!r}", 2)
     config = BackendConfig(
-        backend, str(adapter) if adapter else None, model, "plan" if mode == "plan" else "nodelist"
+        backend,
+        str(adapter) if adapter else None,
+        model,
+        "plan" if mode == "plan" else "nodelist",
+        hold_to_request=hold,
+        server_grammar=server_grammar,
     )
     store = Store(db) if user is not None else None
     try:

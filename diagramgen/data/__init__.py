@@ -16,24 +16,66 @@ from pathlib import Path
 
 from diagramgen.data.cnns import sample_cnn
 from diagramgen.data.example import Example
+from diagramgen.data.flow_requests import sample_flow_request
 from diagramgen.data.flows import sample_flow
+from diagramgen.data.net_requests import sample_net_request
 from diagramgen.data.nets import sample_net
 from diagramgen.data.phrasing import random_style
 from diagramgen.formats.plan_writer import plan_to_text
 from diagramgen.jsonl import read_jsonl, write_jsonl
 from diagramgen.seedbench.intended import intended_to_plan, intended_to_structure
+from diagramgen.vocabulary import normalize_label
 
 SAMPLERS: dict[str, Callable[[random.Random], Example]] = {
     "nn": sample_net,
     "cnn": sample_cnn,
     "flow": sample_flow,
+    "composed-net": sample_net_request,
+    "composed-flow": sample_flow_request,
 }
-MIX = {"nn": 0.35, "cnn": 0.25, "flow": 0.40}
+# The composed families carry the options, branches, loops, groups and voices people use; the
+# older families keep the seed's own phrasings in view.
+MIX = {"nn": 0.12, "cnn": 0.1, "flow": 0.13, "composed-net": 0.3, "composed-flow": 0.35}
 
 
 def request_key(request: str) -> str:
     """Requests that differ only in case or spacing count as the same request."""
     return " ".join(request.lower().split())
+
+
+SHINGLE = 8  # words: a training request sharing a run this long with a held-out one is dropped
+
+
+def shingles(request: str) -> set[tuple[str, ...]]:
+    """The request's runs of SHINGLE consecutive words, normalised."""
+    words = normalize_label(request).split()
+    return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """Requests no training row may resemble: their keys and their word shingles."""
+
+    keys: frozenset[str] = frozenset()
+    runs: frozenset[tuple[str, ...]] = frozenset()
+
+    @classmethod
+    def of(cls, requests: list[str]) -> HeldOut:
+        """The held-out set of these requests."""
+        runs = frozenset(s for r in requests for s in shingles(r))
+        return cls(frozenset(request_key(r) for r in requests), runs)
+
+    def touches(self, request: str) -> bool:
+        """True when the request equals or shares a shingle with a held-out request."""
+        return request_key(request) in self.keys or not shingles(request).isdisjoint(self.runs)
+
+
+NATURAL_SET = Path("bench/requests/natural.jsonl")
+
+
+def natural_requests(path: Path = NATURAL_SET) -> list[str]:
+    """The held-out natural requests (bench/requests/natural.jsonl), when that file is here."""
+    return [row["request"] for row in read_jsonl(path)] if path.is_file() else []
 
 
 def benchmark_requests(seed_data: Path | None) -> set[str]:
@@ -64,9 +106,14 @@ def seed_net_examples(seed_data: Path | None, rng: random.Random) -> list[Exampl
 
 
 def generate_examples(
-    count: int, seed: int, exclude: set[str] | None = None, mix: dict[str, float] | None = None
+    count: int,
+    seed: int,
+    exclude: set[str] | None = None,
+    mix: dict[str, float] | None = None,
+    held_out: HeldOut | None = None,
 ) -> Iterator[Example]:
-    """`count` synthetic examples with distinct requests, in a seed-determined order."""
+    """`count` synthetic examples with distinct requests, in a seed-determined order, none
+    resembling a `held_out` request."""
     rng = random.Random(seed)
     mix = mix or MIX
     kinds, weights = list(mix), list(mix.values())
@@ -78,7 +125,7 @@ def generate_examples(
             raise RuntimeError(f"could only make {made} distinct requests of {count}")
         example = SAMPLERS[rng.choices(kinds, weights)[0]](rng)
         key = request_key(example.request)
-        if key in seen:
+        if key in seen or (held_out and held_out.touches(example.request)):
             continue
         seen.add(key)
         made += 1
@@ -106,8 +153,9 @@ def make_sft_dataset(
     if not 0 < val_fraction < 1:
         raise ValueError("val_fraction must be between 0 and 1")
     held_out = benchmark_requests(seed_data)
+    natural = HeldOut.of(natural_requests())
     examples = []
-    for example in generate_examples(count, seed, exclude=held_out):
+    for example in generate_examples(count, seed, exclude=held_out, held_out=natural):
         examples.append(example)
         if progress:
             progress(1)
@@ -115,7 +163,7 @@ def make_sft_dataset(
     rng = random.Random(seed + 1)
     for example in seed_net_examples(seed_data, rng):
         key = request_key(example.request)
-        if key not in held_out and key not in synthetic:
+        if key not in held_out and key not in synthetic and not natural.touches(example.request):
             examples.append(example)
             synthetic.add(key)
     rng.shuffle(examples)

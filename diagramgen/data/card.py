@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -23,6 +24,61 @@ def _ngrams(texts: list[str], n: int) -> int:
         words = text.lower().split()
         grams.update(zip(*(words[i:] for i in range(n)), strict=False))
     return len(grams)
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_NUMBER_WORD = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|sixty|"
+    r"hundred)\b",
+    re.IGNORECASE,
+)
+
+
+def constructs(row: dict[str, Any]) -> list[str]:
+    """The constructs a dataset row exercises (decision, loop, fan-in, options, Korean …)."""
+    answer, request, structure = row["answer"], row["request"], row["structure"]
+    found = []
+    nodes = {n["id"]: i for i, n in enumerate(structure["nodes"])}
+    edges = structure["edges"]
+    if row["kind"] == "flow":
+        types = [n.get("type") for n in structure["nodes"]]
+        targets = Counter(e[1] for e in edges)
+        found += ["decision"] * ("decision" in types)
+        found += ["loop"] * any(nodes.get(e[1], 0) < nodes.get(e[0], 0) for e in edges)
+        found += ["fan-in"] * any(n >= 2 for n in targets.values())
+        found += ["group"] * ("\ngroup " in answer)
+        found += ["edge label"] * any(len(e) > 2 for e in edges)
+    else:
+        found += ["layer options"] * bool(
+            re.search(r" same| stride=| avg|global|conv \d+x\d+ \d", answer)
+        )
+        found += ["named architecture"] * ("named" in row["source"] or "lenet" in row["source"])
+        found += ["keras or pytorch code"] * bool(re.search(r"keras|pytorch", row["source"]))
+        found += ["skip"] * ("\nskip " in answer)
+    found += ["korean"] * bool(_HANGUL.search(request))
+    found += ["number words"] * bool(_NUMBER_WORD.search(request))
+    found += ["typo or lower case"] * (request == request.lower())
+    return found
+
+
+def surface_pattern(row: dict[str, Any]) -> str:
+    """The request with its step labels and numbers blanked: how it is said, not what."""
+    text = row["request"].lower()
+    for node in sorted(row["structure"]["nodes"], key=lambda n: -len(n["label"])):
+        if node["label"]:
+            text = text.replace(node["label"].lower(), "L")
+    return " ".join(re.sub(r"\d+", "N", text).split())
+
+
+def _construct_table(rows: list[dict[str, Any]]) -> list[str]:
+    seen: dict[str, set[str]] = {}
+    for row in rows:
+        for name in constructs(row):
+            seen.setdefault(name, set()).add(surface_pattern(row))
+    counts = Counter(name for row in rows for name in constructs(row))
+    lines = ["| construct | examples | distinct surface patterns |", "|---|---|---|"]
+    lines += [f"| {name} | {counts[name]} | {len(seen[name])} |" for name in sorted(counts)]
+    return lines
 
 
 def seed_answer_tokens(seed_data: Path, count_tokens: Any) -> tuple[float, float, int]:
@@ -85,6 +141,11 @@ def card_markdown(dataset: Path, count_tokens: Any, seed_data: Path | None = Non
         f"Phrasing diversity: {len(set(requests))} distinct requests; "
         f"{_ngrams(requests, 1)} distinct words, {_ngrams(requests, 2)} distinct word bigrams, "
         f"{_ngrams(requests, 3)} distinct trigrams; {len(sources)} generator templates.",
+        "",
+        "What the rows exercise (a surface pattern is a request with its labels and numbers "
+        "blanked):",
+        "",
+        *_construct_table(rows),
         "",
         "| template | examples |",
         "|---|---|",

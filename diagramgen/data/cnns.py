@@ -168,9 +168,9 @@ def _lenet(rng: random.Random) -> tuple[str, int, int | None, list[Op], list[int
     side = rng.choice([32, 28])
     ops = [
         Op(Layer("conv", kernel=(5, 5), filters=6), side - 4),
-        Op(Layer("pool", kernel=(2, 2)), (side - 4) // 2),
+        Op(Layer("pool", kernel=(2, 2), mode="avg"), (side - 4) // 2),
         Op(Layer("conv", kernel=(5, 5), filters=16), (side - 4) // 2 - 4),
-        Op(Layer("pool", kernel=(2, 2)), ((side - 4) // 2 - 4) // 2),
+        Op(Layer("pool", kernel=(2, 2), mode="avg"), ((side - 4) // 2 - 4) // 2),
     ]
     text = rng.choice(["LeNet-5", "LeNet-style CNN", "a LeNet style network", "classic LeNet"])
     return f"{text} for {side}x{side} digit images", side, 1, ops, [120, 84], 10

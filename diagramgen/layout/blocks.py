@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from diagramgen.diagram import Diagram, Edge, Group, Kind, LineStyle, Node, Shape
 from diagramgen.errors import DiagramTextError
 from diagramgen.formats.plan import Layer, Plan
-from diagramgen.layout.layers import Axes, layer_columns, layer_inputs, route_skips
+from diagramgen.layout.layers import (
+    Axes,
+    layer_columns,
+    layer_inputs,
+    layer_options,
+    route_skips,
+)
 from diagramgen.style import PALETTES, readable_text_color
 from diagramgen.typeset import text_width
 
@@ -211,7 +217,9 @@ def block_layout(plan: Plan) -> Diagram:
     for i, layer in enumerate(plan.layers):
         size = structure_size(layer, shapes[i])
         title = sized[i][2].replace("\n", " · ")
-        diagram.groups.append(Group(f"L{i + 1}", layer.type, size, title, [f"L{i + 1}"]))
+        diagram.groups.append(
+            Group(f"L{i + 1}", layer.type, size, title, [f"L{i + 1}"], layer_options(layer))
+        )
     style = plan.style.line or LineStyle.SOLID_ARROW
     for i, ins in enumerate(layer_inputs(plan)):
         for j in ins:

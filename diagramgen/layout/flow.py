@@ -315,6 +315,7 @@ def flow_layout(plan: Plan) -> Diagram:
                 label=node.label,
                 text_color=readable_text_color(fill),
                 font_size=FONT,
+                role=node.type,
             )
         )
     for (s, t, label), style, route in zip(links, styles, routes, strict=True):

@@ -3,9 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from diagramgen.diagram import Diagram, Edge, LineStyle, Node, Orientation, Point
-from diagramgen.formats.plan import Plan
+from diagramgen.formats.plan import Layer, Plan
+
+
+def layer_options(layer: Layer) -> dict[str, Any]:
+    """A layer's options as the structure states them, defaults resolved (conv stride 1 and
+    valid padding, pool stride = window, pool mode max)."""
+    options: dict[str, Any] = {}
+    if layer.type == "input" and layer.image:
+        options["shape"] = list(layer.image)
+    elif layer.type == "conv" and layer.kernel:
+        options |= {"kernel": layer.kernel[0], "stride": layer.stride or 1}
+        options["padding"] = "same" if layer.same else "valid"
+        if layer.filters:
+            options["filters"] = layer.filters
+    elif layer.type == "pool":
+        options["mode"] = layer.mode
+        if layer.global_pool:
+            options["global"] = True
+        elif layer.kernel:
+            options |= {"kernel": layer.kernel[0], "stride": layer.stride or layer.kernel[0]}
+    elif layer.type == "dropout" and layer.rate is not None:
+        options["rate"] = layer.rate
+    elif layer.type == "repeat" and layer.times:
+        options["count"] = layer.times
+    return options
 
 
 def layer_inputs(plan: Plan) -> list[list[int]]:

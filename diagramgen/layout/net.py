@@ -15,7 +15,13 @@ from diagramgen.diagram import (
     Text,
 )
 from diagramgen.formats.plan import Layer, Plan
-from diagramgen.layout.layers import Axes, layer_columns, layer_inputs, route_skips
+from diagramgen.layout.layers import (
+    Axes,
+    layer_columns,
+    layer_inputs,
+    layer_options,
+    route_skips,
+)
 from diagramgen.style import PALETTES, readable_text_color
 from diagramgen.typeset import text_width
 
@@ -75,7 +81,9 @@ def neuron_layout(plan: Plan) -> Diagram:
         for i in column:
             layer = plan.layers[i]
             fill = palette.fills[ROLE_FILL.get(layer.type, 3)]
-            group = Group(f"L{i + 1}", layer.type, layer.units, caption(layer))
+            group = Group(
+                f"L{i + 1}", layer.type, layer.units, caption(layer), options=layer_options(layer)
+            )
             for unit in slots[i]:
                 x, y = axes.xy(depth * rank_pitch, v + pitch / 2)
                 v += pitch

@@ -52,12 +52,25 @@ class BackendConfig:
     """Grammar-constrained decoding (local models, plan mode)."""
     half: bool = True
     """bf16 weights (fp16 on GPUs without bf16)."""
+    hold_to_request: bool = True
+    """Hold a net the request states completely to that net (local models, plan mode)."""
+    server_grammar: str | None = None
+    """'vllm': send the plan grammar with each request to an openai: server."""
 
     def load(self) -> Backend:
         """The backend this config names (BackendError when it cannot be had)."""
-        return load_backend(
-            self.spec, self.adapter, self.model, self.mode, self.constrained, self.half
+        backend = load_backend(
+            self.spec,
+            self.adapter,
+            self.model,
+            self.mode,
+            self.constrained,
+            self.half,
+            self.server_grammar,
         )
+        if hasattr(backend, "hold_to_request"):
+            backend.hold_to_request = self.hold_to_request
+        return backend
 
 
 class BackendError(RuntimeError):
@@ -90,8 +103,10 @@ def load_backend(
     mode: Mode = "plan",
     constrained: bool = True,
     half: bool = True,
+    server_grammar: str | None = None,
 ) -> Backend:
-    """Backend from a spec: 'embedded', 'hf:/path/to/model' or 'openai:http://host:port'."""
+    """Backend from a spec: 'embedded', 'hf:/path/to/model' or 'openai:http://host:port'
+    (`server_grammar` 'vllm': send the plan grammar to the server)."""
     if spec == "embedded":
         from diagramgen.llm.local import embedded_backend
 
@@ -105,5 +120,5 @@ def load_backend(
     if spec.startswith("openai:"):
         from diagramgen.llm.openai import OpenAIBackend
 
-        return OpenAIBackend(spec[7:], model=model or "default", mode=mode)
+        return OpenAIBackend(spec[7:], model=model or "default", mode=mode, grammar=server_grammar)
     raise BackendError(f"unknown backend {spec!r}: use embedded, hf:PATH or openai:URL")

@@ -17,14 +17,14 @@ import llguidance.torch
 import torch
 
 from diagramgen.llm import BackendError
-from diagramgen.llm.grammar import Mention, plan_grammar
+from diagramgen.llm.grammar import plan_grammar
 
 _LAST_ID = re.compile(r"(?:^|\n| )([a-z]) ->\s?$")
 
 
 @lru_cache(maxsize=64)
-def _grammar(cnn_layers: tuple[Mention, ...]) -> str:
-    return str(llguidance.LLMatcher.grammar_from_lark(plan_grammar(cnn_layers)))
+def _grammar(net: tuple[str, ...]) -> str:
+    return str(llguidance.LLMatcher.grammar_from_lark(plan_grammar(net)))
 
 
 @lru_cache(maxsize=4)
@@ -56,14 +56,13 @@ def _clear(bitmask: torch.Tensor, row: int, token_ids: list[int]) -> None:
 
 class GrammarLogitsProcessor:
     """Masks, at every step and for every row, the tokens the grammar does not allow next;
-    `cnn_layers` are the conv/pool layers the request names, in order, with their stated
-    windows (see plan_grammar)."""
+    `net` holds the answer to a net the request states completely (see `net_lines`)."""
 
     def __init__(
-        self, tokenizer: Any, batch: int, prompt_length: int, cnn_layers: tuple[Mention, ...] = ()
+        self, tokenizer: Any, batch: int, prompt_length: int, net: tuple[str, ...] = ()
     ) -> None:
         ll_tokenizer, self.letters = _compiled(tokenizer)
-        grammar = _grammar(cnn_layers)
+        grammar = _grammar(net)
         self.tokenizer = tokenizer
         self.matchers = [llguidance.LLMatcher(ll_tokenizer, grammar) for _ in range(batch)]
         self.texts = [""] * batch

@@ -5,10 +5,12 @@ accepts), so a constrained model can only write text the parser reads. What a co
 grammar cannot check (a flow edge naming an undeclared node, a window too big for its input)
 is caught by parsing and layout afterwards, and the candidate resampled.
 
-Given the conv and pool layers a request names, in order, with the windows it states, a net
-must also have exactly those after its input (then its dense/output layers), an unsized pool
-being 2x2 (or global): a small model's commonest CNN mistake on long requests is one conv or
-pool too many or too few, which no later check can repair.
+Given a net the request states completely (`RequestSpec.certain`: a sized input and output,
+every layer read), the answer must be exactly that net: its layers in order, each with the
+options the request states (an option it leaves open stays open), an optional flatten where a
+conv stack meets a dense layer, and its skips. A small model's commonest net mistake is a layer
+too many or too few, which no later check can repair; where the reading is not certain the
+grammar holds only the syntax.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from diagramgen.limits import (
     MAX_UNITS,
     int_pattern,
 )
+from diagramgen.request.layers import LayerReading, LayerSpec
+from diagramgen.request.spec import read_request
 from diagramgen.style import PALETTES
 from diagramgen.vocabulary import HEADER_SHAPES, NODE_TYPES, SHAPE_WORDS
 
@@ -52,40 +56,91 @@ def _skips(k: int) -> str:
 
 
 STRIDE = int_pattern(MAX_PLAN_STRIDE)
-Mention = tuple[str, str | None]  # ("conv" or "pool", a stated window such as "3x3", or None)
+FILTERS = int_pattern(MAX_FILTERS)
+SIDE = int_pattern(MAX_IMAGE_SIDE)
+KERNEL = int_pattern(MAX_KERNEL)
 
 
-def _conv(window: str, filters: str) -> str:
-    return f"conv {window}( {filters})?( same)?( stride={STRIDE})?"
+def _stride(stated: int | None, default: int) -> str:
+    if stated is None:
+        return f"( stride={STRIDE})?"
+    return f"( stride={stated})?" if stated == default else f" stride={stated}"
 
 
-def _pool(windows: str) -> str:
-    return f"pool ({windows})( stride={STRIDE})?"
+def layer_pattern(layer: LayerSpec) -> str:
+    """The canonical plan line(s) that state this layer, as a regex: what the request states is
+    fixed, what it leaves open is free (as `layer_to_text` writes the options, in order)."""
+    match layer.type:
+        case "input" if layer.shape:
+            channels = f"x{layer.shape[2]}" if len(layer.shape) > 2 else f"(x{SIDE})?"
+            return f"input {layer.shape[0]}x{layer.shape[1]}{channels}"
+        case "input" | "dense" | "output":
+            return f"{layer.type} {layer.size}"
+        case "conv":
+            filters = f" {layer.filters}" if layer.filters else f"( {FILTERS})?"
+            same = {"same": " same", "valid": ""}.get(layer.padding or "", "( same)?")
+            k = f"{layer.kernel}x{layer.kernel}" if layer.kernel else f"{KERNEL}x{KERNEL}"
+            return f"conv {k}{filters}{same}{_stride(layer.stride, 1)}"
+        case "pool":
+            mode = {"avg": " avg", "max": ""}.get(layer.mode or "", "( avg)?")
+            if layer.global_pool:
+                mode = {"avg": " avg", "max": "( max)?"}.get(layer.mode or "", "( avg| max)?")
+                return f"pool global{mode}"
+            if layer.kernel is None:  # an unsized pool: any window, or global
+                mode = mode if layer.mode else "( avg| max)?"
+                return f"pool ({KERNEL}x{KERNEL}|global){mode}{_stride(layer.stride, 0)}"
+            k = layer.kernel
+            return f"pool {k}x{k}{mode}{_stride(layer.stride, k)}"
+        case "dropout":
+            return "dropout" + (
+                f" {layer.rate:g}" if layer.rate is not None else "( (0\\.[0-9]{1,2}|0))?"
+            )
+        case "flatten":
+            return "flatten"
+    raise ValueError(f"no plan line for a {layer.type} layer")
 
 
-def _mentioned_layer(kind: str, window: str | None, k: str, filters: str) -> str:
-    """A conv or pool line as the request names it: its stated window, else any conv window,
-    and for an unsized pool 2x2 (or global)."""
-    if kind == "conv":
-        return _conv(window or k, filters)
-    return _pool(f"{window}( avg)?" if window else "2x2( avg)?|global( avg| max)?")
+OPTIONAL_FLATTEN = "flatten?"  # a line that may be there or not (kept out of a terminal: a
+# newline inside a terminal's regex trips the lexer on the line after it)
 
 
-def _terminal(mention: Mention) -> str:
-    kind, window = mention
-    return f"{kind.upper()}_{window.upper() if window else 'ANY'}"
+def net_lines(reading: LayerReading) -> tuple[str, ...]:
+    """The regex of every line of a net read with certainty, in order: its layers (an optional
+    flatten where convolution meets a dense layer, if the request names none) and its skips."""
+    lines = [layer_pattern(x) for x in reading.layers]
+    types = [x.type for x in reading.layers]
+    if "flatten" not in types and not reading.skips:
+        spatial = [i for i, t in enumerate(types) if t in ("conv", "pool")]
+        if spatial and spatial[-1] + 1 < len(lines):
+            lines.insert(spatial[-1] + 1, OPTIONAL_FLATTEN)
+    lines += [f"skip {a + 1} -> {b + 1}" for a, b in reading.skips]
+    return tuple(lines)
 
 
-def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
+def request_net(request: str) -> tuple[str, ...]:
+    """The lines a request's net must have when the request states it completely, else ()."""
+    spec = read_request(request)
+    lines = len(spec.layers.layers) + len(spec.layers.skips)
+    if not spec.certain or lines > MAX_PLAN_LINES - 2:
+        return ()
+    return net_lines(spec.layers)
+
+
+def plan_grammar(net: tuple[str, ...] = ()) -> str:
     """One rule per layer count (so skips name existing layers) and per node count (so edges
-    name declared nodes, ids a, b, c, ... in order); with `cnn_layers` (in order), nets are an
-    input, exactly those layers, then dense/output/flatten/dropout ones."""
+    name declared nodes, ids a, b, c, ... in order); with `net` (the regexes of a certain net's
+    lines, see `net_lines`) the answer is that net and nothing else."""
     palettes = _alt(list(PALETTES))
     style = (
         f"( (horizontal|vertical))?( palette={palettes})?"
         f"( shape={_alt([w for w, s in SHAPE_WORDS.items() if s in HEADER_SHAPES])})?"
         "( line=(arrow|line|dashed))?"
     )
+    if net:
+        body = " ".join(
+            '("flatten" "\\n")?' if line == OPTIONAL_FLATTEN else f'/{line}/ "\\n"' for line in net
+        )
+        return f'start: NET_HEADER "\\n" {body} "end"\nNET_HEADER: /(nn|cnn){style}/'
     # Numbers exactly within the parser's limits (diagramgen.limits).
     n = int_pattern(MAX_UNITS)
     side = int_pattern(MAX_IMAGE_SIDE)
@@ -95,39 +150,23 @@ def plan_grammar(cnn_layers: tuple[Mention, ...] = ()) -> str:
     repeat = int_pattern(MAX_REPEAT)
     label = _quoted(MAX_PLAN_LABEL_CHARS)
     edge_label = _quoted(MAX_EDGE_LABEL_CHARS)
-    kinds = {
-        "input": f"input ({n}|{side}x{side}(x{side})?)",
-        "conv": _conv(k, filters),
-        "pool": _pool(f"{k}( avg)?|global( avg| max)?"),
-        "tail": f"(dense|output) {n}|flatten|dropout (0\\.[0-9]{{1,2}}|0)|repeat {repeat}",
-    }
-    layer = "(" + "|".join(kinds.values()) + f")( {label})?"
+    layer = (
+        f"(input ({n}|{side}x{side}(x{side})?)|conv {k}( {filters})?( same)?( stride={STRIDE})?"
+        f"|pool ({k}( avg)?|global( avg| max)?)( stride={STRIDE})?"
+        f"|(dense|output) {n}|flatten|dropout (0\\.[0-9]{{1,2}}|0)|repeat {repeat})( {label})?"
+    )
     node_tail = f" {label} {_alt(NODE_TYPES)}( shape={_alt(list(SHAPE_WORDS))})?"
-    if len(cnn_layers) > MAX_PLAN_LINES - 2:
-        cnn_layers = ()  # more than a plan may hold: leave the layers to the model
     rules = [
         f"NET_HEADER: /(nn|cnn){style}/",
         f"FLOW_HEADER: /flow{style}/",
+        f"LAYER: /{layer}/",
     ]
-    if cnn_layers:
-        rules += [f"{kind.upper()}: /({kinds[kind]})( {label})?/" for kind in ("input", "tail")]
-        rules += [
-            f"{_terminal(m)}: /({_mentioned_layer(*m, k, filters)})( {label})?/"
-            for m in dict.fromkeys(cnn_layers)
-        ]
-    else:
-        rules.append(f"LAYER: /{layer}/")
-    fixed = " ".join(f'{t} "\\n"' for t in ("INPUT", *map(_terminal, cnn_layers)))
     nets = []
     for i in range(1, MAX_PLAN_LINES + 1):
         skips = f' (SKIP{i} "\\n"){{0,{MAX_PLAN_SKIPS}}}' if i >= 3 else ""
-        tail = i - 1 - len(cnn_layers)
-        if cnn_layers and tail < 1:
-            continue
         if i >= 3:
             rules.append(f"SKIP{i}: /{_skips(i)}/")
-        body = f'{fixed} (TAIL "\\n"){{{tail}}}' if cnn_layers else f'(LAYER "\\n"){{{i}}}'
-        rules.append(f'net{i}: NET_HEADER "\\n" {body}{skips} "end"')
+        rules.append(f'net{i}: NET_HEADER "\\n" (LAYER "\\n"){{{i}}}{skips} "end"')
         nets.append(f"net{i}")
     for i in range(1, MAX_PLAN_NODES + 1):
         ids = _letters(i)

@@ -1,5 +1,7 @@
 """Any OpenAI-compatible server (vLLM, Ollama, llama.cpp server): how a team serves a bigger
-model to many users. Plain HTTP with the standard library; no client SDK needed."""
+model to many users. Plain HTTP with the standard library; no client SDK needed. With
+`grammar="vllm"` each request carries the plan grammar (held to the request's net where the
+request states one completely), as vLLM's guided decoding reads it."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import urllib.request
 from typing import Any
 
 from diagramgen.llm import BackendError, Mode, Sampling
+from diagramgen.llm.grammar import plan_grammar, request_net
 from diagramgen.llm.prompt import messages
 
 
@@ -22,13 +25,19 @@ class OpenAIBackend:
         mode: Mode = "plan",
         timeout: float = 120.0,
         api_key: str | None = None,
+        grammar: str | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise BackendError(f"{base_url!r} is not an http(s) URL")
         self.base_url = base_url.rstrip("/")
         if not self.base_url.endswith("/v1"):
             self.base_url += "/v1"
+        if grammar not in (None, "vllm"):
+            raise BackendError(f"unknown server grammar {grammar!r}: use vllm, or none")
         self.model, self.mode, self.timeout, self.api_key = model, mode, timeout, api_key
+        # vLLM takes a Lark grammar (guided decoding); other servers get the plain prompt and
+        # the pipeline ranks and resamples what comes back
+        self.grammar = grammar if mode == "plan" else None
         self.name = f"openai:{self.base_url}"
 
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -62,6 +71,10 @@ class OpenAIBackend:
                 "max_tokens": sampling.max_new_tokens,
                 "seed": sampling.seed,
             }
+            if self.grammar == "vllm":
+                lark = plan_grammar(request_net(request))
+                body["guided_grammar"] = lark  # vLLM < 0.10
+                body["structured_outputs"] = {"grammar": lark}  # vLLM >= 0.10
             reply = self._post("/chat/completions", body)
             try:
                 out.append([choice["message"]["content"] or "" for choice in reply["choices"]])

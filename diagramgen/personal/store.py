@@ -69,6 +69,7 @@ class Ranking:
     recommended: bool
     scores: dict[str, float | None]
     parts: dict[str, float] = field(default_factory=dict)  # what each readability part cost
+    fidelity: dict[str, float] = field(default_factory=dict)  # agreement with the request
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ Imports every stage before it; nothing but the front ends, data and the seed ben
 from __future__ import annotations
 
 from diagramgen.pipeline.generate import (
+    DUPLICATE,
     Candidate,
     GenerationResult,
     add_user_scores,
@@ -19,6 +20,7 @@ from diagramgen.pipeline.generate import (
 )
 
 __all__ = [
+    "DUPLICATE",
     "Candidate",
     "GenerationResult",
     "add_user_scores",

@@ -20,13 +20,19 @@ from diagramgen.errors import DiagramTextError
 from diagramgen.layout import parse_diagram_text
 from diagramgen.llm import Backend, BackendConfig, Sampling, cut_at_end
 from diagramgen.personal.store import Store
-from diagramgen.quality.fidelity import request_fidelity
+from diagramgen.quality.fidelity import (
+    Fidelity,
+    add_consensus,
+    request_fidelity,
+    structure_signature,
+)
 from diagramgen.quality.metrics import readability
 from diagramgen.render import save
 from diagramgen.render.export import export
-from diagramgen.request import RequestError, check_request
+from diagramgen.request import RequestError, RequestSpec, check_request, read_request
 
 RETRY_ROUNDS = 2
+DUPLICATE = "the same drawing as another candidate"  # a drop reason: resampled, not a failure
 
 
 @dataclass
@@ -38,7 +44,8 @@ class Candidate:
     scores: dict[str, float | None]
     rank: int = 0
     recommended: bool = False
-    fidelity: float = 1.0  # agreement with the request (diagramgen.fidelity); ranks first
+    fidelity: Fidelity = field(default_factory=Fidelity)  # agreement with the request; ranks first
+    votes: int = 1  # samples that drew this same text (self-consistency)
     latent: np.ndarray | None = None  # auto-encoder latent, once add_user_scores computed it
     parts: dict[str, float] = field(default_factory=dict)  # what each readability part cost
     png: Path | None = None
@@ -54,6 +61,7 @@ class Candidate:
             "svg": str(self.svg) if self.svg else None,
             "structure": self.diagram.structure(),
             "scores": self.scores,
+            "fidelity": self.fidelity.as_dict(),
             "readability_parts": self.parts,
         }
 
@@ -76,13 +84,13 @@ class GenerationResult:
         }
 
 
-def _candidate(raw: str, request: str) -> Candidate:
+def _candidate(raw: str, spec: RequestSpec) -> Candidate:
     """Raises DiagramTextError when the text cannot become a clean diagram."""
     text = cut_at_end(raw)
     diagram, _ = parse_diagram_text(text)  # a node list keeps the lines it could read
     measured = readability(diagram)
     score = measured.score
-    fidelity = request_fidelity(request, text, diagram.structure())
+    fidelity = request_fidelity(spec, text, diagram.structure())
     scores: dict[str, float | None] = {"readability": score, "user": None, "final": score}
     return Candidate(text, diagram, scores, fidelity=fidelity, parts=measured.penalties)
 
@@ -90,46 +98,56 @@ def _candidate(raw: str, request: str) -> Candidate:
 Notify = Callable[[str], None]
 
 
+def _body(text: str) -> str:
+    """A plan without its header line: two answers that differ only in style are one answer."""
+    return text.split("\n", 1)[1] if "\n" in text else text
+
+
 def sample_candidates(
-    backend: Backend, request: str, sampling: Sampling, notify: Notify
+    backend: Backend, spec: RequestSpec, sampling: Sampling, notify: Notify
 ) -> tuple[list[Candidate], list[dict[str, str]]]:
-    """N valid, distinct candidates where possible; failures are resampled, then dropped
-    with their reason."""
-    kept: list[Candidate] = []
+    """N valid candidates that differ in what they draw, where possible. Texts that fail are
+    resampled (up to RETRY_ROUNDS rounds); repeats of a drawing count as votes for it and are
+    resampled once, a little hotter; what is still missing is dropped with its reason."""
+    kept: dict[str, Candidate] = {}
     dropped: list[dict[str, str]] = []
-    seen: set[str] = set()
-    wanted = sampling.n
+    wanted, temperature = sampling.n, sampling.temperature
     for round_ in range(RETRY_ROUNDS + 1):
         notify(
             f"sampling {wanted} candidate{'s' if wanted > 1 else ''}"
             + (f" (retry {round_})" if round_ else "")
         )
-        raws = backend.generate(
-            [request], replace(sampling, n=wanted, seed=sampling.seed + round_)
-        )[0]
-        for raw in raws:
+        settings = replace(sampling, n=wanted, seed=sampling.seed + round_, temperature=temperature)
+        failed = repeated = 0
+        for raw in backend.generate([spec.request], settings)[0]:
             text = cut_at_end(raw)
-            if text in seen:
-                dropped.append({"text": text, "reason": "duplicate of another candidate"})
+            if _body(text) in kept:
+                kept[_body(text)].votes += 1
+                dropped.append({"text": text, "reason": DUPLICATE})
+                repeated += 1
                 continue
-            seen.add(text)
             try:
-                kept.append(_candidate(raw, request))
+                kept[_body(text)] = _candidate(raw, spec)
             except DiagramTextError as exc:
                 dropped.append({"text": text, "reason": str(exc)})
+                failed += 1
         wanted = sampling.n - len(kept)
-        if wanted <= 0:
+        if wanted <= 0 or not (failed or (repeated and round_ == 0)):
             break
-    return kept[: sampling.n], dropped
+        temperature = min(2.0, temperature + 0.2) if repeated else temperature
+    return list(kept.values())[: sampling.n], dropped
 
 
 def rank_candidates(candidates: list[Candidate], recommend: int) -> list[Candidate]:
-    """The candidates most faithful to the request first; among those, best final score
-    first; ties broken by readability, then by the text (deterministic)."""
+    """The candidates most faithful to the request first (recall and precision, then the
+    structure, then agreement among candidates; `Fidelity.rank_key`); among those, best final
+    score first; ties broken by readability, then by the text (deterministic)."""
+    signatures = [structure_signature(c.diagram.structure()) for c in candidates]
+    add_consensus([c.fidelity for c in candidates], signatures, [c.votes for c in candidates])
     ordered = sorted(
         candidates,
         key=lambda c: (
-            -round(c.fidelity, 2),
+            *(-x for x in c.fidelity.rank_key()),
             -(c.scores["final"] or 0.0),
             -(c.scores["readability"] or 0.0),
             c.text,
@@ -213,7 +231,8 @@ def generate(
         clock.append(time.perf_counter())
         return round(clock[-1] - clock[-2], 3)
 
-    request = check_request(request)
+    request = check_request(request)  # refuses kinds we do not draw (OutOfScopeError)
+    spec = read_request(request)
     if not 1 <= recommend <= count:
         raise RequestError("recommend must be between 1 and count")
     sampling = replace(sampling or Sampling(), n=count)
@@ -221,7 +240,7 @@ def generate(
         notify("loading the model")
     model = _backend(backend)
     seconds = {"load": lap()}
-    candidates, dropped = sample_candidates(model, request, sampling, notify)
+    candidates, dropped = sample_candidates(model, spec, sampling, notify)
     seconds["generate"] = lap()
     notify("drawing and ranking")
     if user is not None:

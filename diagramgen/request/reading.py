@@ -1,9 +1,6 @@
-"""Reading a request without a model: the things it states that a diagram must keep.
-
-- the conv and pool layers it names, in order, with the windows it states (the grammar holds a
-  CNN to them, the fidelity check compares against them);
-- the numbers it names;
-- whether a label is taken from its words.
+"""Reading a request without a model, the small shared parts: the numbers it names, edit
+distance (for misspellings and layer sequences), and whether a label is taken from its words.
+The full reading (kind, layers with options, flow cues) is `request.spec`.
 """
 
 from __future__ import annotations
@@ -14,54 +11,11 @@ from collections.abc import Iterable, Sequence
 from diagramgen.vocabulary import normalize_label
 
 _NUMBER = re.compile(r"\d+")
-# A conv or pool mention, with its count when the request says e.g. "2 3x3 conv layers" (the
-# lookbehinds keep the second 3 of "3 x 3 conv layers" from reading as a count) and its window
-# when it states one; "convnet" and "convolutional (neural) network" name the whole model.
-_MENTION = re.compile(
-    r"(?:(?<![x*×]\s)(?<![x*×])\b(\d+|two|three|four)\s+)?(?:\b(\d+)\s*[x*×]\s*(\d+)\s+)?"
-    r"(?:(?:max|av[a-z]*)\s+)?\b(conv|pool)(?!net)(?![\w-]*\s+(?:neural\s+)?net)\w*"
-    r"(\s+layers\b)?",
-    re.IGNORECASE,
-)
-_WORDS = {"two": 2, "three": 3, "four": 4}
 
 
 def numbers(text: str) -> set[int]:
     """The whole numbers written in a text."""
     return {int(n) for n in _NUMBER.findall(text)}
-
-
-_WORD = re.compile(r"[a-z]{6,}", re.IGNORECASE)
-_SPELLINGS = ("convolutional", "pooling")
-
-
-def _respelled(word: re.Match[str]) -> str:
-    """A misspelt 'convolutional' or 'pooling' (two edits at most) spelt right."""
-    text = word.group(0)
-    for right in _SPELLINGS:
-        if text[0].lower() == right[0] and edit_distance(text.lower(), right) <= 2:
-            return right
-    return text
-
-
-def mentioned_windows(request: str) -> list[tuple[str, str | None]]:
-    """The conv and pool layers a request names, in order, each with the window it states
-    ("3x3") or None; '2 3x3 conv layers' is two."""
-    out: list[tuple[str, str | None]] = []
-    for match in _MENTION.finditer(_WORD.sub(_respelled, request)):
-        count, height, width, kind, plural = match.groups()
-        times = 1
-        if count and plural:
-            times = int(count) if count.isdigit() else _WORDS[count.lower()]
-        stated = height and 1 <= int(height) <= 64 and 1 <= int(width) <= 64
-        window = f"{int(height)}x{int(width)}" if stated else None
-        out += [(kind.lower(), window)] * min(times, 16)
-    return out
-
-
-def mentioned_layers(request: str) -> list[str]:
-    """The conv and pool layers a request names, in order; '2 3x3 conv layers' is two."""
-    return [kind for kind, _ in mentioned_windows(request)]
 
 
 def edit_distance(a: Sequence[str], b: Sequence[str]) -> int:

@@ -21,9 +21,10 @@ from diagramgen.diagram import Diagram, Structure, net_structure
 from diagramgen.errors import DiagramTextError
 from diagramgen.formats.nodelist import node_list_to_diagram
 from diagramgen.llm import Backend, Sampling
-from diagramgen.pipeline import Candidate, rank_candidates, sample_candidates
+from diagramgen.pipeline import DUPLICATE, Candidate, rank_candidates, sample_candidates
 from diagramgen.quality.match import compare_structures
 from diagramgen.quality.metrics import readability
+from diagramgen.request import read_request
 from diagramgen.request.reading import share_from_request
 from diagramgen.seedbench.intended import intended_to_structure
 from diagramgen.seedbench.vocabulary import SEED_FLOW_TERMS
@@ -160,15 +161,14 @@ def run_evaluation(
     for row in rows:
         gold, labelled = gold_structure(row)
         started = time.perf_counter()
-        candidates, dropped = sample_candidates(backend, row["request"], sampling, lambda _: None)
+        spec = read_request(row["request"])
+        candidates, dropped = sample_candidates(backend, spec, sampling, lambda _: None)
         seconds = time.perf_counter() - started
         ranked: list[Candidate] = rank_candidates(candidates, 1)
         top = ranked[0].diagram if ranked else None
         texts = [c.text for c in ranked] + [d["text"] for d in dropped]
         tokens = statistics.mean(count_tokens(texts)) if texts else 0.0
-        samples = len(ranked) + sum(
-            d["reason"] != "duplicate of another candidate" for d in dropped
-        )
+        samples = len(ranked) + sum(d["reason"] != DUPLICATE for d in dropped)
         report.rows.append(
             RowResult(
                 kind=gold["kind"],
@@ -176,9 +176,7 @@ def run_evaluation(
                 valid=len(ranked),
                 seconds=seconds,
                 tokens=tokens,
-                drop_reasons=[
-                    d["reason"] for d in dropped if d["reason"] != "duplicate of another candidate"
-                ],
+                drop_reasons=[d["reason"] for d in dropped if d["reason"] != DUPLICATE],
                 **judge(row["request"], top, gold, labelled),
             )
         )

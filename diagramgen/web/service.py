@@ -52,6 +52,7 @@ class Card:
     scores: dict[str, float | None] = field(default_factory=dict)
     rating: float | None = None
     parts: dict[str, float] = field(default_factory=dict)  # what each readability part cost
+    fidelity: dict[str, float] = field(default_factory=dict)  # agreement with the request
 
 
 class DiagramService:
@@ -117,7 +118,7 @@ class DiagramService:
                 c.text,
                 c.diagram,
                 c.latent,
-                Ranking(c.rank, c.recommended, dict(c.scores), dict(c.parts)),
+                Ranking(c.rank, c.recommended, dict(c.scores), dict(c.parts), c.fidelity.as_dict()),
             )
             for c in result.candidates
         ]
@@ -134,6 +135,7 @@ class DiagramService:
             dict(made.scores) if made else {},
             ratings.get(stored.id),
             dict(made.parts) if made else {},
+            dict(made.fidelity) if made else {},
         )
 
     def ratings(self, user: str) -> dict[int, float]:

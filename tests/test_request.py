@@ -1,0 +1,190 @@
+"""The request stage: number words, spelling, the layer reader, the spec and refusals.
+
+The phrasings here are written for these tests; none comes from the held-out natural set."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from diagramgen.data import generate_examples
+from diagramgen.layout import parse_diagram_text
+from diagramgen.quality.match import compare_nets
+from diagramgen.request import OutOfScopeError, check_request, read_request
+from diagramgen.request.layers import LayerReading, read_layers
+from diagramgen.request.words import normalise_numbers, respell
+
+
+def layers(text: str) -> list[tuple]:
+    reading = read_layers(text)
+    out = []
+    for x in reading.layers:
+        stated = {k: v for k, v in vars(x).items() if v not in (None, False) and k != "type"}
+        out.append((x.type, stated))
+    return out
+
+
+def test_number_words_become_digits() -> None:
+    assert normalise_numbers("sixty-four units and one hundred twenty-eight filters") == (
+        "64 units and 128 filters"
+    )
+    assert normalise_numbers("a dense layer of two thousand") == "a dense layer of 2000"
+    assert normalise_numbers("zero padding") == "zero padding"  # not a count
+    assert normalise_numbers("은닉층 두 개") == "은닉층 2 개"
+
+
+def test_misspelt_key_words_are_respelt() -> None:
+    assert respell("two convolusion layers, a hiden layer, desne 10, outpt") == (
+        "two convolution layers, a hidden layer, dense 10, output"
+    )
+
+
+def test_counted_convolutions_and_unsized_pools() -> None:
+    got = layers(
+        "CNN on 64x64 images: four 3x3 convolutions followed by a max pooling layer, 5 outputs"
+    )
+    assert [t for t, _ in got] == ["input", "conv", "conv", "conv", "conv", "pool", "output"]
+    assert got[1][1] == {"kernel": 3} and got[5][1] == {"mode": "max"}
+    # counted layers are read (and rank) but do not hold decoding: counts are where readers slip
+    assert not read_layers("CNN on 64x64 images: four 3x3 convolutions, max pooling, 5 outputs").certain
+    assert read_layers("CNN on 64x64 images: a 3x3 convolution, max pooling, 5 outputs").certain
+
+
+def test_options_in_words() -> None:
+    got = layers(
+        "input 128x128 RGB -> 5x5 conv with 48 filters, stride 2 and same padding -> "
+        "3x3 average pooling (stride 2) -> global max pooling -> dropout 30% -> 7 classes"
+    )
+    assert got == [
+        ("input", {"size": 128, "shape": (128, 128, 3)}),
+        ("conv", {"kernel": 5, "filters": 48, "stride": 2, "padding": "same"}),
+        ("pool", {"kernel": 3, "stride": 2, "mode": "avg"}),
+        ("pool", {"mode": "max", "global_pool": True}),
+        ("dropout", {"rate": 0.3}),
+        ("output", {"size": 7}),
+    ]
+
+
+def test_keras_and_pytorch_code() -> None:
+    keras = layers(
+        "model = Sequential([Input(shape=(28, 28, 1)),\n Conv2D(16, (5, 5), strides=2),\n"
+        " AveragePooling2D(pool_size=(2, 2)),\n Flatten(),\n Dense(50),\n Dense(4)])"
+    )
+    assert [t for t, _ in keras] == ["input", "conv", "pool", "flatten", "dense", "output"]
+    assert keras[1][1] == {"kernel": 5, "filters": 16, "stride": 2}
+    torch = layers(
+        "input 3x96x96\nnn.Conv2d(3, 24, 3, padding=1)\nnn.MaxPool2d(2)\nnn.Flatten()\n"
+        "nn.Linear(55296, 100)\nnn.Linear(100, 2)"
+    )
+    assert torch[1] == ("conv", {"kernel": 3, "filters": 24, "padding": "same"})
+    assert [t for t, _ in torch][-2:] == ["dense", "output"]
+
+
+def test_dense_nets_in_many_forms() -> None:
+    for text in (
+        "mlp 12-40-40-3",
+        "12 inputs, hidden layers of 40 and 40, three outputs",
+        "a net with twelve inputs, two hidden layers of forty units each and 3 outputs",
+    ):
+        reading = read_layers(text)
+        assert [(x.type, x.size) for x in reading.layers] == [
+            ("input", 12), ("dense", 40), ("dense", 40), ("output", 3)
+        ], text  # fmt: skip
+        assert reading.certain or "two" in text, text
+    assert [x.size for x in read_layers("8 inputs, one hidden layer of 5, 1 output").layers] == [
+        8, 5, 1
+    ]  # fmt: skip
+
+
+def test_named_architectures_expand_to_their_canonical_form() -> None:
+    lenet = read_layers("please draw LeNet-5")
+    assert [x.type for x in lenet.layers] == [
+        "input", "conv", "pool", "conv", "pool", "dense", "dense", "output"
+    ]  # fmt: skip
+    assert lenet.certain and lenet.layers[2].mode == "avg"
+    vgg = read_layers("32x32x3 input, a VGG block with 64 filters, 10 outputs")
+    assert [(x.type, x.filters, x.padding) for x in vgg.layers[1:4]] == [
+        ("conv", 64, "same"), ("conv", 64, "same"), ("pool", None, None)
+    ]  # fmt: skip
+    resnet = read_layers("input 56x56x64, then one ResNet basic block, then 100 outputs")
+    assert resnet.skips == [(0, 2)]
+
+
+def test_a_net_without_a_sized_input_or_output_is_not_certain() -> None:
+    assert not read_layers("a CNN with two 3x3 convs and a dense layer").certain
+    assert not read_layers("hidden layers 64, 32, then 10 outputs").certain
+
+
+def test_the_reader_agrees_with_the_composed_training_data() -> None:
+    """On the generator's own requests a certain reading is the drawn net (a reading that
+    holds decoding must never be wrong)."""
+    wrong_when_certain = certain = 0
+    for example in generate_examples(300, seed=5, mix={"composed-net": 1.0}):
+        reading = read_layers(example.request)
+        if not reading.certain:
+            continue
+        certain += 1
+        drawn = parse_diagram_text(example.answer)[0].structure()
+        if not compare_nets(drawn, _as_structure(reading)).exact:
+            wrong_when_certain += 1
+    assert certain > 150
+    assert wrong_when_certain <= certain * 0.02
+
+
+def _as_structure(reading: LayerReading) -> dict:
+    out = []
+    for x in reading.layers:
+        layer: dict = {"type": x.type, "size": x.size if not x.shape else None, "label": ""}
+        if x.shape:
+            layer["shape"] = list(x.shape)
+        for key in ("kernel", "filters", "stride", "padding", "mode", "rate"):
+            if getattr(x, key) is not None:
+                layer[key] = getattr(x, key)
+        if x.global_pool:
+            layer["global"] = True
+        out.append(layer)
+    skips = [[a + 1, b + 1] for a, b in reading.skips]
+    return {"kind": "cnn", "layers": out, "nodes": [], "edges": [], "skips": skips}
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "a sequence diagram of a checkout between the app, the API and the bank",
+        "ER diagram for students, courses and enrolments",
+        "Gantt chart of the Q3 launch plan",
+        "pie chart of our traffic sources",
+        "로그인 과정을 시퀀스 다이어그램으로 그려줘",
+    ],
+)
+def test_kinds_we_do_not_draw_are_refused_with_what_we_draw(request_text: str) -> None:
+    with pytest.raises(OutOfScopeError, match="draws neural nets"):
+        check_request(request_text)
+
+
+def test_flows_and_nets_are_not_refused() -> None:
+    for text in (
+        "flowchart: order placed -> payment ok? yes -> ship, no -> cancel",
+        "a CNN for 32x32 images with two conv layers and 10 outputs",
+        "the data flows from sensors into a time-series database and a dashboard",
+    ):
+        assert check_request(text) == text
+
+
+def test_the_spec_reads_kind_decisions_and_loops() -> None:
+    flow = read_request("upload file, then check if it is valid; if not, go back to upload")
+    assert flow.kind == "flow" and flow.decision and flow.loop
+    assert "upload" in flow.words
+    net = read_request("neural net: 4 inputs, 8 hidden, 2 outputs, drawn top to bottom")
+    assert net.kind == "net" and net.certain and net.orientation == "vertical"
+    plain = read_request("load data -> clean data -> train model")
+    assert plain.kind == "flow" and not plain.decision and not plain.loop
+
+
+def test_reading_any_text_never_crashes() -> None:
+    rng = random.Random(3)
+    alphabet = "conv pool dense 3x3 ->,.;()[]=0123456789 \n합성곱 stride same nn.Linear("
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        read_request(text)
