@@ -33,6 +33,11 @@ class DiagramTextError(ValueError):
         return cls([Problem(line, message)])
 
 
+class InputFileError(ValueError):
+    """A file a command reads (a JSONL dataset, a ratings database) that is not what it should
+    be: a user-facing error, one line, exit status 2."""
+
+
 def check_size(text: str) -> None:
     """Refuse texts too large to be a diagram before any parsing work."""
     if len(text) > MAX_TEXT_CHARS:

@@ -7,10 +7,28 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from diagramgen.errors import InputFileError
+
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Every row of a JSONL file (blank lines skipped)."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    """Every row of a JSONL file (blank lines skipped); InputFileError naming the first line
+    that is not a JSON object."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{path}: {getattr(exc, 'strerror', None) or exc}") from None
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            row = None
+        if not isinstance(row, dict):
+            raise InputFileError(f"{path}: line {number} is not a JSON object")
+        rows.append(row)
+    return rows
 
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:

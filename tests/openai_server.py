@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 PLANS = {
     "net": [
         "nn horizontal palette=blue\ninput 4\ndense 6\ndense 10\noutput 1\nend\nextra text after the end",
-        "nn vertical palette=green shape=circle\ninput 4\ndense 6 \"features\"\ndense 10\noutput 1\nend\n",
+        'nn vertical palette=green shape=circle\ninput 4\ndense 6 "features"\ndense 10\noutput 1\nend\n',
         "nn horizontal palette=blue\ninput 4\nconvv 3x3\nend\n",  # broken: must be dropped
-        "nn horizontal palette=dark\ninput 4\ndense 6\ndense 10 \"embedding\"\noutput 1\nend\n",
+        'nn horizontal palette=dark\ninput 4\ndense 6\ndense 10 "embedding"\noutput 1\nend\n',
         "nn horizontal palette=teal\ninput 4\ndense 6\ndense 10\noutput 1\nend\n",  # a repeat
     ],
     "flow": [

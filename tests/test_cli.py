@@ -124,3 +124,32 @@ def test_score_rates_texts_by_the_metric_and_images_by_the_cnn(tmp_path: Path) -
     assert image_row["cnn"] is None or 3.0 < image_row["cnn"] <= 5.0
     plain = runner.invoke(app, ["score", str(src)])
     assert plain.exit_code == 0 and re.search(r"4\.\d\d/5 \(metric\)", plain.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["ratings", "import", "{tmp}", "--user", "ana", "--db", "{tmp}"],
+            "not a usable ratings database",
+        ),
+        (
+            ["rate", "99999999999999999999999", "3", "--user", "ana", "--db", "{tmp}/r.db"],
+            "no diagram",
+        ),
+        (["eval", "{tmp}/bad.jsonl"], "line 2 is not a JSON object"),
+        (["serve", "--port", "70000"], "--port"),
+    ],
+)
+def test_bad_files_and_options_are_one_line_and_exit_2(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+
+    (tmp_path / "bad.jsonl").write_text('{"request": "a net"}\nnot json\n', encoding="utf-8")
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    done = subprocess.run(
+        [sys.executable, "-m", "diagramgen.cli", *argv], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr

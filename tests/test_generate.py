@@ -155,7 +155,8 @@ def test_a_vllm_server_is_sent_the_grammar_held_to_the_request(server_url: str) 
 
 def test_a_kind_we_do_not_draw_is_refused_before_any_model_runs() -> None:
     result = CliRunner().invoke(
-        app, ["generate", "a Gantt chart of the release plan", "--backend", "openai:http://127.0.0.1:9"]
+        app,
+        ["generate", "a Gantt chart of the release plan", "--backend", "openai:http://127.0.0.1:9"],
     )
     assert result.exit_code == 2
     assert "cannot draw a Gantt chart" in result.output and "flowcharts" in result.output

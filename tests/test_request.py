@@ -47,7 +47,9 @@ def test_counted_convolutions_and_unsized_pools() -> None:
     assert [t for t, _ in got] == ["input", "conv", "conv", "conv", "conv", "pool", "output"]
     assert got[1][1] == {"kernel": 3} and got[5][1] == {"mode": "max"}
     # counted layers are read (and rank) but do not hold decoding: counts are where readers slip
-    assert not read_layers("CNN on 64x64 images: four 3x3 convolutions, max pooling, 5 outputs").certain
+    assert not read_layers(
+        "CNN on 64x64 images: four 3x3 convolutions, max pooling, 5 outputs"
+    ).certain
     assert read_layers("CNN on 64x64 images: a 3x3 convolution, max pooling, 5 outputs").certain
 
 

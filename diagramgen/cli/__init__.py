@@ -38,8 +38,15 @@ app.add_typer(train.app, name="train")
 
 
 def main() -> None:
-    """The console script's entry point."""
-    app()
+    """The console script's entry point: a file that is not what it should be is one line and
+    exit status 2, never a traceback."""
+    from diagramgen.errors import InputFileError
+
+    try:
+        app()
+    except InputFileError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None
 
 
 __all__ = ["app", "main"]

@@ -27,6 +27,8 @@ def rate(
     try:
         if diagram.isdigit():
             diagram_id = int(diagram)
+            if diagram_id >= 2**63:  # beyond SQLite's integers: no such diagram
+                raise fail(f"no diagram {diagram}", 2)
             store.rate(user, diagram_id, score)
         elif Path(diagram).is_file():
             diagram_id = rate_image(store, user, Path(diagram), score)

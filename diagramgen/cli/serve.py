@@ -11,7 +11,7 @@ from diagramgen.cli.common import BackendOption, DbOption, fail
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     backend: BackendOption = "embedded",
     count: Annotated[int, typer.Option(min=1, max=16, help="Candidates per request.")] = 5,
     recommend: Annotated[int, typer.Option(min=1, max=16, help="How many to recommend.")] = 3,

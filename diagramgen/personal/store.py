@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from diagramgen.errors import InputFileError
+
 MIGRATIONS = [
     # 1: the first schema
     """
@@ -109,9 +111,12 @@ class Store:
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            self._migrate(db)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                self._migrate(db)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise InputFileError(f"{self.path}: not a usable ratings database ({exc})") from None
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

@@ -124,13 +124,28 @@ def _pairs(text: str) -> Counter[str]:
     return Counter(squeezed[i : i + 2] for i in range(len(squeezed) - 1))
 
 
-_PARTICLES = ("으로", "에서", "를", "을", "이", "가", "은", "는", "에", "의", "로", "와", "과", "도")
+_PARTICLES = (
+    "으로",
+    "에서",
+    "를",
+    "을",
+    "이",
+    "가",
+    "은",
+    "는",
+    "에",
+    "의",
+    "로",
+    "와",
+    "과",
+    "도",
+)
 
 
 def _stem(word: str) -> str:
     """A word without its plural s, or a Korean word without its particle ('데이터를')."""
     for particle in _PARTICLES:
-        if len(word) > len(particle) + 1 and word.endswith(particle) and "\uac00" <= word[0]:
+        if len(word) > len(particle) + 1 and word.endswith(particle) and word[0] >= "\uac00":
             return word[: -len(particle)]
     return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
