@@ -277,8 +277,8 @@ def _say_decision(rng: random.Random, g: Graph, q: int, lang: str, quote: bool) 
     outs = [(b, label) for a, b, label in g.edges if a == q]
     name = _q(rng, g.steps[q].label, quote)
     if lang == "ko":
-        branches = ", ".join(f"{label}이면 {_q(rng, g.steps[b].label, quote)}" for b, label in outs)
-        return rng.choice([f"{name} 확인: {branches}", f"{name} ({branches})"])
+        joined = ", ".join(f"{label}이면 {_q(rng, g.steps[b].label, quote)}" for b, label in outs)
+        return rng.choice([f"{name} 확인: {joined}", f"{name} ({joined})"])
     branches = [
         f"if {label}, {rng.choice(['go to ', 'then ', ''])}{_q(rng, g.steps[b].label, quote)}"
         for b, label in outs

@@ -147,8 +147,8 @@ def _named(rng: random.Random) -> Net:
         return Net([Layer("input", image=image), *block, *tail], name="VGG", said=[said])
     if r < 0.75:
         image = _image(rng)
-        f = rng.choice([None, 64, 64, 128])
-        block = [Layer("conv", kernel=(3, 3), filters=f, same=True)] * 2
+        width = rng.choice([None, 64, 64, 128])
+        block = [Layer("conv", kernel=(3, 3), filters=width, same=True)] * 2
         tail = [Layer("output", units=rng.choice([10, 100, 1000]))] if rng.random() < 0.6 else []
         said = rng.choice(
             [
@@ -157,8 +157,8 @@ def _named(rng: random.Random) -> Net:
                 "a basic residual block",
             ]
         )
-        if f:
-            said += f" with {f} filters"
+        if width:
+            said += f" with {width} filters"
         return Net(
             [Layer("input", image=image), *block, *tail], skips=[(0, 2)], name="ResNet", said=[said]
         )

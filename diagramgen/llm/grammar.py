@@ -89,8 +89,8 @@ def layer_pattern(layer: LayerSpec) -> str:
             if layer.kernel is None:  # an unsized pool: any window, or global
                 mode = mode if layer.mode else "( avg| max)?"
                 return f"pool ({KERNEL}x{KERNEL}|global){mode}{_stride(layer.stride, 0)}"
-            k = layer.kernel
-            return f"pool {k}x{k}{mode}{_stride(layer.stride, k)}"
+            side = layer.kernel
+            return f"pool {side}x{side}{mode}{_stride(layer.stride, side)}"
         case "dropout":
             return "dropout" + (
                 f" {layer.rate:g}" if layer.rate is not None else "( (0\\.[0-9]{1,2}|0))?"

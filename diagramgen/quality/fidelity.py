@@ -76,16 +76,16 @@ def _layers_agree(spec: RequestSpec, structure: Structure) -> float:
     drawn = [x for x in structure["layers"] if x["type"] != "flatten"]
     # compare each drawn layer by what the wanted layer at the same type position states
     by_type: dict[str, list[LayerSpec]] = {}
-    for x in wanted:
-        by_type.setdefault(x.type, []).append(x)
+    for stated in wanted:
+        by_type.setdefault(stated.type, []).append(stated)
     seen: dict[str, int] = {}
     tokens = []
-    for x in drawn:
-        i = seen.get(x["type"], 0)
-        seen[x["type"]] = i + 1
-        pool = by_type.get(x["type"], [])
-        tokens.append(_layer_token(x, pool[i] if i < len(pool) else None))
-    want = [_layer_token(x, x) for x in wanted]
+    for layer in drawn:
+        i = seen.get(layer["type"], 0)
+        seen[layer["type"]] = i + 1
+        pool = by_type.get(layer["type"], [])
+        tokens.append(_layer_token(layer, pool[i] if i < len(pool) else None))
+    want = [_layer_token(stated, stated) for stated in wanted]
     return max(0.0, 1 - edit_distance(tokens, want) / max(len(want), len(tokens)))
 
 

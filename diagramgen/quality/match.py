@@ -54,8 +54,11 @@ def _kept(layers: Sequence[StructureLayer], flatten: bool) -> list[int]:
     ]
 
 
-def layer_differences(pred: StructureLayer, gold: StructureLayer) -> list[str]:
-    """What `pred` gets wrong of what `gold` states (type, size, shape, options)."""
+def layer_differences(pred_layer: StructureLayer, gold_layer: StructureLayer) -> list[str]:
+    """What the drawn layer gets wrong of what the wanted one states (type, size, shape,
+    options)."""
+    pred: dict[str, Any] = dict(pred_layer)
+    gold: dict[str, Any] = dict(gold_layer)
     if layer_type(pred["type"]) != layer_type(gold["type"]):
         return [f"{pred['type']} where {gold['type']} was asked"]
     out = []
@@ -66,8 +69,8 @@ def layer_differences(pred: StructureLayer, gold: StructureLayer) -> list[str]:
     if shape and list(pred.get("shape") or [pred.get("size")] * 2)[: len(shape)] != list(shape):
         out.append(f"input {pred.get('shape') or pred.get('size')} (asked {shape})")
     for key in _OPTIONS:
-        if key in gold and pred.get(key) != gold[key]:  # type: ignore[misc]
-            out.append(f"{gold['type']} {key} {pred.get(key)} (asked {gold[key]})")  # type: ignore[literal-required]
+        if key in gold and pred.get(key) != gold[key]:
+            out.append(f"{gold['type']} {key} {pred.get(key)} (asked {gold[key]})")
     return out
 
 
@@ -75,7 +78,7 @@ def _skips(structure: Structure, kept: list[int]) -> set[tuple[int, int]]:
     """Skip connections as (from, to) positions among the kept layers: given ones, or drawn
     edges between blocks L{a} -> L{b} that are not neighbours."""
     position = {i: p for p, i in enumerate(kept)}
-    given = structure.get("skips")  # type: ignore[misc]
+    given: list[list[int]] = list(dict(structure).get("skips") or [])  # type: ignore[call-overload]
     pairs: list[tuple[int, int]] = []
     if given:
         pairs = [(int(a) - 1, int(b) - 1) for a, b in given]
@@ -198,8 +201,8 @@ def compare_flows(pred: Structure, gold: Structure) -> StructureMatch:
     differences += [f"extra node {n['label']!r}" for n in pred["nodes"] if n["id"] not in back]
     kinds = {n["id"]: n.get("type", "process") for n in pred["nodes"]}
     for n in gold["nodes"]:
-        wanted = n.get("type") == "decision" and n["id"] in paired
-        if wanted and kinds.get(paired[n["id"]]) != "decision":
+        decision = n.get("type") == "decision" and n["id"] in paired
+        if decision and kinds.get(paired[n["id"]]) != "decision":
             differences.append(f"{n['label']!r} is not a decision")
     drawn = _edge_set(pred)
     wanted = _edge_set(gold)

@@ -101,8 +101,8 @@ def _conv(phrase: str) -> LayerSpec:
         named = dict(a.split("=", 1) for a in args if "=" in a)
         if len(plain) >= 2 and plain[1].isdigit():
             spec.filters = int(plain[1])
-        k = plain[2] if len(plain) >= 3 else named.get("kernel_size", "")
-        spec.kernel = int(k) if k.strip().isdigit() else None
+        size = plain[2] if len(plain) >= 3 else named.get("kernel_size", "")
+        spec.kernel = int(size) if size.strip().isdigit() else None
         if named.get("stride", "").strip().isdigit():
             spec.stride = int(named["stride"])
         pad = named.get("padding", "").strip().strip("'\"")
@@ -112,10 +112,12 @@ def _conv(phrase: str) -> LayerSpec:
             spec.padding = "valid"
         return spec
     if code:  # Conv2D(filters, (k, k), strides=, padding=)
-        args = code.group(1)
-        first = re.match(r"\s*(?:filters\s*=\s*)?(\d+)\s*(?:,|$)", args)
+        inside = code.group(1)
+        first = re.match(r"\s*(?:filters\s*=\s*)?(\d+)\s*(?:,|$)", inside)
         spec.filters = int(first.group(1)) if first else None
-        k = re.search(r"kernel_size\s*=\s*\(?\s*(\d+)|,\s*\(\s*(\d+)\s*,|,\s*(\d+)\s*(?:,|$)", args)
+        k = re.search(
+            r"kernel_size\s*=\s*\(?\s*(\d+)|,\s*\(\s*(\d+)\s*,|,\s*(\d+)\s*(?:,|$)", inside
+        )
         if k:
             spec.kernel = int(next(g for g in k.groups() if g))
     return _options(phrase, spec)
@@ -358,8 +360,8 @@ def read_layers(request: str) -> LayerReading:
     text = _multiplied(plain)
     reading = LayerReading(expanded=text != plain)
     chain = _dash_chain(re.sub(r"\([^)\d]*\)", " ", text))  # "10 (code)" is still a size
-    whole = chain and sorted(chain) == sorted(int(n) for n in re.findall(r"\d+", text))
-    if whole and not re.search(r"conv|pool|합성곱|풀링", text, re.IGNORECASE):
+    whole = chain is not None and sorted(chain) == sorted(int(n) for n in re.findall(r"\d+", text))
+    if chain and whole and not re.search(r"conv|pool|합성곱|풀링", text, re.IGNORECASE):
         reading.layers = [LayerSpec("input", size=chain[0])]
         reading.layers += [LayerSpec("dense", size=n) for n in chain[1:-1]]
         reading.layers.append(LayerSpec("output", size=chain[-1]))
@@ -525,15 +527,15 @@ def _mentions(phrases: list[str]) -> list[tuple[str, str | None]]:
             kind = _kind(m)
         out.append((phrase[start:], kind))
     merged: list[tuple[str, str | None]] = []
-    for phrase, kind in out:  # "64, 16 nodes in hidden layers": the 64 is a layer too
+    for phrase, named in out:  # "64, 16 nodes in hidden layers": the 64 is a layer too
         if (
-            kind == "dense"
+            named == "dense"
             and merged
             and merged[-1][1] is None
             and re.fullmatch(r"[\d\s]+", merged[-1][0])
         ):
             phrase = merged.pop()[0] + ", " + phrase
-        merged.append((phrase, kind))
+        merged.append((phrase, named))
     return merged
 
 
