@@ -188,10 +188,22 @@ def _admits(line: str, layer: dict[str, Any]) -> bool:
     return False
 
 
+def admits_truth(lines: tuple[str, ...], truth: dict[str, Any]) -> bool:
+    """Does the constrained net (its line patterns, `grammar.net_lines`) admit a plan with the
+    truth's structure?"""
+    layers = list(truth["layers"])
+    flatten_free = OPTIONAL_FLATTEN in lines
+    fixed = [x for x in lines if not x.startswith("skip ") and x != OPTIONAL_FLATTEN]
+    wanted = [x for x in layers if not (flatten_free and x["type"] == "flatten")]
+    ok = len(fixed) == len(wanted) and all(map(_admits, fixed, wanted))
+    skips = [x for x in lines if x.startswith("skip ")]
+    return ok and len(skips) == len(truth.get("skips", []))
+
+
 def constraint(args: argparse.Namespace) -> None:
     """How often the request reader holds a net to a structure, and whether that ever excludes
     the ground truth (it must not)."""
-    rows = [r for r in read_jsonl(SET) if r["category"] in ("dense", "cnn")]
+    rows = [r for r in read_jsonl(args.set) if r["category"] in ("dense", "cnn")]
     held = excluded = 0
     notes = []
     for row in rows:
@@ -199,16 +211,7 @@ def constraint(args: argparse.Namespace) -> None:
         if not lines:
             continue
         held += 1
-        truth = row["truth"]
-        layers = [x for x in truth["layers"]]
-        flatten_free = OPTIONAL_FLATTEN in lines
-        fixed = [x for x in lines if not x.startswith("skip ") and x != OPTIONAL_FLATTEN]
-        wanted = [x for x in layers if not (flatten_free and x["type"] == "flatten")]
-        ok = len(fixed) == len(wanted) and all(
-            _admits(a, b) for a, b in zip(fixed, wanted, strict=False)
-        )
-        skips = [x for x in lines if x.startswith("skip ")]
-        ok &= len(skips) == len(truth.get("skips", []))
+        ok = admits_truth(lines, row["truth"])
         if not ok:
             excluded += 1
             notes.append(row["id"])
@@ -259,6 +262,7 @@ def main() -> None:
     go.add_argument("--limit", type=int, default=0)
     go.add_argument("--seed", type=int, default=0)
     check = sub.add_parser("constraint")
+    check.add_argument("--set", type=Path, default=SET, help="requests with truth (JSONL)")
     check.add_argument("--write-docs", action="store_true")
     show = sub.add_parser("report")
     show.add_argument("runs", nargs="+", help="TAG[:LABEL] of finished runs")

@@ -111,6 +111,8 @@ def test_bad_requests_get_a_message_not_a_job(server: Any) -> None:
     assert status == 200 and "the limit is" in body and "hx-get" not in body
     status, body = _call(server, "/generate", token, {"request": "   "})
     assert "empty" in body
+    status, body = _call(server, "/generate", token, {"request": "an ER diagram of our shop"})
+    assert "cannot draw an ER diagram" in body and "flowcharts" in body and "hx-get" not in body
     status, _ = _call(server, "/diagrams/1/rate", token, {"score": "9"})
     assert status == 404  # not this user's diagram: no hint that it exists
     status, _ = _call(server, "/diagrams/..%2F..%2Fetc%2Fpasswd.svg", token)

@@ -25,6 +25,13 @@ def evaluate(
     count: Annotated[int, typer.Option(help="Candidates per request.")] = 5,
     seed: Annotated[int, typer.Option()] = 0,
     as_json: JsonOption = False,
+    model_alone: Annotated[
+        bool,
+        typer.Option(
+            help="The model alone: decoding not held to the request, candidates ranked by "
+            "readability only (no fidelity to the request)."
+        ),
+    ] = False,
 ) -> None:
     """Parse rate, exact structure, flow faithfulness, readability, latency, tokens."""
     from rich.console import Console
@@ -45,15 +52,23 @@ def evaluate(
         raise fail(f"{requests}: no such file", 2)
     rows = read_jsonl(requests)[::every][:limit]
     try:
-        model = BackendConfig(backend, str(adapter) if adapter else None).load()
+        config = BackendConfig(
+            backend, str(adapter) if adapter else None, hold_to_request=not model_alone
+        )
+        model = config.load()
     except BackendError as exc:
         raise fail(str(exc), 2) from None
     with Progress(transient=True, console=Console(stderr=True)) as progress:
         task = progress.add_task("evaluating", total=len(rows))
         report = run_evaluation(
-            rows, model, Sampling(n=count, seed=seed), count_tokens, lambda: progress.advance(task)
+            rows,
+            model,
+            Sampling(n=count, seed=seed),
+            count_tokens,
+            lambda: progress.advance(task),
+            by_request=not model_alone,
         )
-    results = {model.name: report.summary()}
+    results = {model.name + (" (model alone)" if model_alone else ""): report.summary()}
     if compare_seed:
         seed_report = evaluate_seed_outputs(rows, count_tokens)
         results["seed system (recorded answers)"] = seed_report.summary()

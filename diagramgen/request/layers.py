@@ -168,7 +168,7 @@ def _options(phrase: str, spec: LayerSpec) -> LayerSpec:
 def _pool(phrase: str) -> LayerSpec:
     low = phrase.lower()
     spec = LayerSpec("pool")
-    if re.search(r"global|adaptive|\bgap\b|\bgmp\b|전역", low):
+    if re.search(r"global|adaptive|\bgap\b|\bgmp\b|전역|글로벌", low):
         spec.global_pool = True
     if re.search(r"avg|average|mean|평균|subsampl", low):
         spec.mode = "avg"
@@ -411,6 +411,8 @@ def read_layers(request: str) -> LayerReading:
         reading.certain = False  # a number the reading did not use: something was misread
     if _REVERSED.search(text) or _windows(text) > _window_layers(reading):
         reading.certain = False  # told back to front, or a window no layer took
+    if _REPEATED.search(text):
+        reading.certain = False
     if reading.expanded:
         reading.certain = False  # counted or multiplied layers and named blocks: read, not held
     return reading
@@ -459,6 +461,14 @@ def _put_ends_in_place(reading: LayerReading) -> None:
         layers.append(outputs[0])
 
 
+# Words that repeat layers in ways a phrase-by-phrase reading can miss ("each followed by",
+# "twice", "x2", "3 of them", "two blocks", "then one with", "두 번", "각각")
+_REPEATED = re.compile(
+    r"\beach\b(?!\s+of\s+the\s+\d+\s+(?:hidden|intermediate|mid))|\btwice\b|\bthrice\b|"
+    r"(?:\)|\b[^\W\d]+)\s*[×x]\s*\d+\b(?!\s*[x×*]\s*\d)|\bof them\b|\bblocks?\b|"
+    r"\bstages?\b|\b(?:one|1) with\b|\brepeat|\d\s*번|각각|반복|블록",
+    re.IGNORECASE,
+)
 _REVERSED = re.compile(
     r"\bbefore (?:it|that|this)\b|\bpreceded by\b|\bcomes? after\b|←|<-|\(\d\)", re.IGNORECASE
 )
@@ -491,7 +501,11 @@ def _kind(match: re.Match[str]) -> str:
     return next(k for k, v in match.groupdict().items() if v)
 
 
-_PREFIX = re.compile(r"(?:\d+\s*[x×*]\s*\d+|\d+|\ban?\b|\bthe\b|[\s(-])*$", re.IGNORECASE)
+_PREFIX = re.compile(
+    r"(?:\d+\s*[x×*]\s*\d+|\d+|\ban?\b|\bthe\b|global|average|avg|max|mean|글로벌|전역|평균|최대|"
+    r"맥스|[\s(-])*$",
+    re.IGNORECASE,
+)
 
 
 _NEGATED = re.compile(r"\b(?:no|without|not|never|skip(?:ping)?)\s+(?:a\s+|any\s+)?$", re.I)

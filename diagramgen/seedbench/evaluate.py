@@ -155,8 +155,10 @@ def run_evaluation(
     sampling: Sampling,
     count_tokens: Callable[[list[str]], list[int]],
     progress: Callable[[], None] | None = None,
+    by_request: bool = True,
 ) -> Report:
-    """Sample candidates for each row, rank them and judge the top one."""
+    """Sample candidates for each row, rank them (by fidelity to the request, or with
+    `by_request` off by readability alone) and judge the top one."""
     report = Report()
     for row in rows:
         gold, labelled = gold_structure(row)
@@ -165,6 +167,8 @@ def run_evaluation(
         candidates, dropped = sample_candidates(backend, spec, sampling, lambda _: None)
         seconds = time.perf_counter() - started
         ranked: list[Candidate] = rank_candidates(candidates, 1)
+        if not by_request:
+            ranked.sort(key=lambda c: (-(c.scores["readability"] or 0.0), c.text))
         top = ranked[0].diagram if ranked else None
         texts = [c.text for c in ranked] + [d["text"] for d in dropped]
         tokens = statistics.mean(count_tokens(texts)) if texts else 0.0
