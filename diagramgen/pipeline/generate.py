@@ -108,7 +108,8 @@ def sample_candidates(
 ) -> tuple[list[Candidate], list[dict[str, str]]]:
     """N valid candidates that differ in what they draw, where possible. Texts that fail are
     resampled (up to RETRY_ROUNDS rounds); repeats of a drawing count as votes for it and are
-    resampled once, a little hotter; what is still missing is dropped with its reason."""
+    resampled once, a little hotter (not for a net held to the request, whose body is fixed);
+    what is still missing is dropped with its reason."""
     kept: dict[str, Candidate] = {}
     dropped: list[dict[str, str]] = []
     wanted, temperature = sampling.n, sampling.temperature
@@ -132,7 +133,9 @@ def sample_candidates(
                 dropped.append({"text": text, "reason": str(exc)})
                 failed += 1
         wanted = sampling.n - len(kept)
-        if wanted <= 0 or not (failed or (repeated and round_ == 0)):
+        # a net held to the request has one body by design: its repeats are not resampled
+        resample_repeats = repeated and round_ == 0 and not spec.certain
+        if wanted <= 0 or not (failed or resample_repeats):
             break
         temperature = min(2.0, temperature + 0.2) if repeated else temperature
     return list(kept.values())[: sampling.n], dropped
