@@ -70,7 +70,8 @@ class HeldOut:
         return request_key(request) in self.keys or not shingles(request).isdisjoint(self.runs)
 
 
-NATURAL_SET = Path("bench/requests/natural.jsonl")
+# In a source checkout (the data commands are run from one); absent from an installed wheel.
+NATURAL_SET = Path(__file__).resolve().parents[2] / "bench" / "requests" / "natural.jsonl"
 
 
 def natural_requests(path: Path = NATURAL_SET) -> list[str]:
