@@ -12,7 +12,8 @@ from diagramgen.data import generate_examples
 from diagramgen.layout import parse_diagram_text
 from diagramgen.quality.match import compare_nets
 from diagramgen.request import OutOfScopeError, check_request, read_request
-from diagramgen.request.layers import LayerReading, read_layers
+from diagramgen.request.layer_spec import LayerReading
+from diagramgen.request.layers import read_layers
 from diagramgen.request.words import normalise_numbers, respell
 
 

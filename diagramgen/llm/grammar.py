@@ -30,7 +30,7 @@ from diagramgen.limits import (
     MAX_UNITS,
     int_pattern,
 )
-from diagramgen.request.layers import LayerReading, LayerSpec
+from diagramgen.request.layer_spec import LayerReading, LayerSpec
 from diagramgen.request.spec import read_request
 from diagramgen.style import PALETTES
 from diagramgen.vocabulary import HEADER_SHAPES, NODE_TYPES, SHAPE_WORDS

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from diagramgen.diagram import Structure, StructureLayer
-from diagramgen.request.layers import LayerSpec
+from diagramgen.request.layer_spec import LayerSpec
 from diagramgen.request.reading import edit_distance, numbers
 from diagramgen.request.spec import RequestSpec, content_words
 

@@ -14,8 +14,9 @@ and the net has an input and an output of stated size: only then may decoding be
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from diagramgen.request.architectures import named_block, named_net
+from diagramgen.request.layer_spec import LayerReading, LayerSpec
 from diagramgen.request.words import normalise_numbers, respell
 
 # Layer words, first match wins; code forms before plain words.
@@ -57,35 +58,6 @@ _SEPARATORS = re.compile(
 )
 _WINDOW = re.compile(r"(\d+)\s*(?:[x×*]|by)\s*(\d+)(?:\s*(?:[x×*]|by)\s*(\d+))?")
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\w.]*[x×*]\d)")
-
-
-@dataclass
-class LayerSpec:
-    """One layer as a request states it: type, and the size and options it gives (None: not
-    stated)."""
-
-    type: str
-    size: int | None = None
-    shape: tuple[int, ...] | None = None
-    kernel: int | None = None
-    filters: int | None = None
-    stride: int | None = None
-    padding: str | None = None  # same | valid
-    mode: str | None = None  # max | avg
-    global_pool: bool = False
-    rate: float | None = None
-
-
-@dataclass
-class LayerReading:
-    """The layers read, in order, and whether the reading is complete enough to hold a model
-    to it."""
-
-    layers: list[LayerSpec] = field(default_factory=list)
-    skips: list[tuple[int, int]] = field(default_factory=list)
-    certain: bool = False
-    unread: list[str] = field(default_factory=list)  # phrases with numbers nobody claimed
-    expanded: bool = False  # a count, a multiplier or a named block made several layers
 
 
 def _ints(text: str) -> list[int]:
@@ -367,7 +339,7 @@ def read_layers(request: str) -> LayerReading:
         reading.layers.append(LayerSpec("output", size=chain[-1]))
         reading.certain = True
         return reading
-    named = _named_net(text)
+    named = named_net(text, len(_MENTION.findall(text.lower())))
     if named is not None:
         reading.layers, reading.certain = named, True
         return reading
@@ -376,7 +348,7 @@ def read_layers(request: str) -> LayerReading:
     for phrase, kind in _mentions(_phrases(text)):
         if _EVERY.search(phrase):
             continue  # "all convolutions use same padding" states an option, not a layer
-        block = _named_block(phrase)
+        block = named_block(phrase)
         if block is not None:
             reading.expanded = True
             if reading.layers and re.search(r"resnet|residual", phrase, re.IGNORECASE):
@@ -551,74 +523,6 @@ def _mentions(phrases: list[str]) -> list[tuple[str, str | None]]:
             phrase = merged.pop()[0] + ", " + phrase
         merged.append((phrase, named))
     return merged
-
-
-def _lenet() -> list[LayerSpec]:
-    return [
-        LayerSpec("input", size=32, shape=(32, 32, 1)),
-        LayerSpec("conv", kernel=5, filters=6, stride=1, padding="valid"),
-        LayerSpec("pool", kernel=2, mode="avg", stride=2),
-        LayerSpec("conv", kernel=5, filters=16, stride=1, padding="valid"),
-        LayerSpec("pool", kernel=2, mode="avg", stride=2),
-        LayerSpec("dense", size=120),
-        LayerSpec("dense", size=84),
-        LayerSpec("output", size=10),
-    ]
-
-
-def _alexnet() -> list[LayerSpec]:
-    return [
-        LayerSpec("input", size=227, shape=(227, 227, 3)),
-        LayerSpec("conv", kernel=11, filters=96, stride=4, padding="valid"),
-        LayerSpec("pool", kernel=3, mode="max", stride=2),
-        LayerSpec("conv", kernel=5, filters=256, padding="same"),
-        LayerSpec("pool", kernel=3, mode="max", stride=2),
-        LayerSpec("conv", kernel=3, filters=384, padding="same"),
-        LayerSpec("conv", kernel=3, filters=384, padding="same"),
-        LayerSpec("conv", kernel=3, filters=256, padding="same"),
-        LayerSpec("pool", kernel=3, mode="max", stride=2),
-        LayerSpec("dense", size=4096),
-        LayerSpec("dropout"),
-        LayerSpec("dense", size=4096),
-        LayerSpec("dropout"),
-        LayerSpec("output", size=1000),
-    ]
-
-
-def _named_net(text: str) -> list[LayerSpec] | None:
-    """A whole net named by its architecture (LeNet-5, AlexNet), in its canonical form,
-    when the request adds no layers of its own."""
-    low = text.lower()
-    if len(_MENTION.findall(low)) > 3:  # layers spelled out: read them instead
-        return None
-    if re.search(r"lenet", low):
-        lenet = _lenet()
-        side = _WINDOW.search(low)
-        if side:  # LeNet for 28x28 digits
-            lenet[0] = LayerSpec(
-                "input", size=int(side.group(1)), shape=(int(side.group(1)), int(side.group(2)), 1)
-            )
-        return lenet
-    if re.search(r"alexnet", low):
-        return _alexnet()
-    return None
-
-
-def _named_block(phrase: str) -> list[LayerSpec] | None:
-    """A VGG block or a ResNet basic block named in the phrase, expanded to its layers."""
-    low = phrase.lower()
-    filters = re.search(r"(\d+)\s*(?:filters|channels|feature maps|kernels|개|채널|필터)", low)
-    f = int(filters.group(1)) if filters else None
-    if re.search(r"vgg", low):
-        conv = LayerSpec("conv", kernel=3, filters=f, padding="same")
-        return [
-            conv,
-            LayerSpec("conv", kernel=3, filters=f, padding="same"),
-            LayerSpec("pool", kernel=2, mode="max"),
-        ]
-    if re.search(r"resnet|residual", low) and "block" in low:
-        return [LayerSpec("conv", kernel=3, filters=f, padding="same") for _ in range(2)]
-    return None
 
 
 def _settle_ends(reading: LayerReading) -> None:

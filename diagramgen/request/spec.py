@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from diagramgen.request.layers import LayerReading, read_layers
+from diagramgen.request.layer_spec import LayerReading
+from diagramgen.request.layers import read_layers
 from diagramgen.request.words import normalise_numbers, respell
 
 DRAWN = "neural nets (dense layers), CNNs and flowcharts"
