@@ -319,10 +319,9 @@ def _statements(rng: random.Random, g: Graph, lang: str, quote: bool) -> list[st
     for a, b, label in g.edges:
         if (a, b) in said:
             continue
-        if a in decisions:
-            if all((a, t) not in said for t, _ in [(bb, 0) for aa, bb, _ in g.edges if aa == a]):
-                out.append(_say_decision(rng, g, a, lang, quote))
-                said |= {(a, t) for aa, t, _ in g.edges if aa == a}
+        if a in decisions:  # all its branches at once (none of them is said anywhere else)
+            out.append(_say_decision(rng, g, a, lang, quote))
+            said |= {(a, t) for s, t, _ in g.edges if s == a}
             continue
         chain = [a, b]
         said.add((a, b))

@@ -116,12 +116,10 @@ def _covered(word: str, pool: set[str]) -> bool:
 
 
 def _flow_words(spec: RequestSpec, structure: Structure) -> tuple[float, float]:
-    labels = [n["label"] for n in structure["nodes"]]
-    label_words = {w for label in labels for w in content_words(label)}
-    request_words = set(spec.words)
+    shown = [w for n in structure["nodes"] for w in content_words(n["label"])]
+    label_words, request_words = set(shown), set(spec.words)
     wanted = list(dict.fromkeys(spec.words))
     recall = sum(_covered(w, label_words) for w in wanted) / len(wanted) if wanted else 1.0
-    shown = [w for label in labels for w in content_words(label)]
     precision = sum(_covered(w, request_words) for w in shown) / len(shown) if shown else 0.0
     return recall, precision
 

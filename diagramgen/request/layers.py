@@ -191,7 +191,7 @@ _COUNTED_SINGLE = re.compile(
 _KO_COUNTED = re.compile(r"(층|합성곱|컨볼루션|풀링)\s*(\d+)\s*개(?!\s*의)")
 
 
-def _count(phrase: str, kind: str) -> tuple[int, str]:
+def _count(phrase: str) -> tuple[int, str]:
     """'three 3x3 convolutions' -> (3, '3x3 convolutions'); a count is a number that a plural
     layer noun follows within a few words ('runs four conv layers'), or Korean 'N 개' after
     the noun; the count is taken out of the phrase so it is not read as a size."""
@@ -207,8 +207,8 @@ def _count(phrase: str, kind: str) -> tuple[int, str]:
     return 1, phrase
 
 
-def _read_phrase(phrase: str, kind: str, previous: LayerSpec | None) -> list[LayerSpec]:
-    count, phrase = _count(phrase, kind)
+def _read_phrase(phrase: str, count: int, kind: str, previous: LayerSpec | None) -> list[LayerSpec]:
+    """The layers one phrase names, its count (`_count`) already taken out of it."""
     low = phrase.lower()
     if kind == "conv":
         return [_conv(phrase) for _ in range(count)]
@@ -364,9 +364,9 @@ def read_layers(request: str) -> LayerReading:
             elif sizes:
                 reading.unread.append(phrase)
         else:
-            made = _read_phrase(phrase, kind, last)
-            reading.expanded |= _count(phrase, kind)[0] > 1
-            reading.layers += made
+            count, rest = _count(phrase)
+            reading.expanded |= count > 1
+            reading.layers += _read_phrase(rest, count, kind, last)
         last = reading.layers[-1] if reading.layers else None
     outputs = any(x.type == "output" for x in reading.layers)
     mirrored = _MIRROR.search(text) or (re.search(r"auto-?encoder", text, re.I) and not outputs)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from diagramgen.request.layer_spec import LayerReading
 from diagramgen.request.layers import read_layers
+from diagramgen.request.reading import numbers
 from diagramgen.request.words import normalise_numbers, respell
 
 DRAWN = "neural nets (dense layers), CNNs and flowcharts"
@@ -77,7 +78,6 @@ _LOOP = re.compile(
     r"back\s+to|loop|repeat|until|retry|again|iterat|re-?submit|return\s+to|돌아|반복|다시|재시도",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"\d+")
 _LIST_MARK = re.compile(r"^\s*(?:\d+\s*[.)]|step\s+\d+\s*:)", re.MULTILINE | re.IGNORECASE)
 _STOP = set(
     [
@@ -224,13 +224,12 @@ def read_request(request: str) -> RequestSpec:
     text = normalise_numbers(respell(request))
     layers = read_layers(request)
     kind = _kind(text, layers)
-    numbers = {int(n) for n in _NUMBER.findall(_LIST_MARK.sub(" ", text))}
     return RequestSpec(
         request=request,
         kind=None if refusal else kind,
         refusal=refusal,
         layers=layers if kind == "net" else LayerReading(),
-        numbers=numbers,
+        numbers=numbers(_LIST_MARK.sub(" ", text)),
         words=content_words(request) if kind == "flow" else [],
         decision=kind == "flow" and bool(_DECISION.search(request)),
         loop=kind == "flow" and bool(_LOOP.search(request)),
