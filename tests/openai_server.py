@@ -22,6 +22,7 @@ PLANS = {
 
 
 LAST: dict[str, object] = {}  # the last request body, for tests that check what was sent
+FLAKY = [0]  # requests mentioning "flaky" fail every other time with 503 (retry tests)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -44,6 +45,15 @@ class Handler(BaseHTTPRequestHandler):
         LAST.clear()
         LAST.update(body)
         request = body["messages"][-1]["content"]
+        if "flaky" in request:
+            FLAKY[0] += 1
+            if FLAKY[0] % 2:
+                self.send_response(503)
+                self.send_header("Retry-After", "0")
+                self.send_header("Content-Length", "4")
+                self.end_headers()
+                self.wfile.write(b"busy")
+                return
         plans = PLANS["flow" if "flow" in request else "net"]
         n = int(body.get("n", 1))
         choices = [

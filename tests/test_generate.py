@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -38,6 +39,25 @@ def test_openai_backend_returns_n_samples(server_url: str) -> None:
     backend = load_backend(f"openai:{server_url}", model="any")
     answers = backend.generate(["a net please"], Sampling(n=3))
     assert len(answers) == 1 and len(answers[0]) == 3
+
+
+def test_openai_backend_retries_a_busy_server_and_fails_in_one_line(server_url: str) -> None:
+    patient = load_backend(f"openai:{server_url}")
+    assert len(patient.generate(["a flaky net"], Sampling(n=2))[0]) == 2  # 503, then an answer
+    impatient = load_backend(f"openai:{server_url}")
+    impatient.retries = 0  # type: ignore[attr-defined]
+    answers = []
+    with pytest.raises(BackendError, match="HTTP 503: busy") as failed:
+        for _ in range(2):  # one of two calls meets the 503
+            answers.append(impatient.generate(["a flaky net"], Sampling(n=1)))
+    assert "\n" not in str(failed.value)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    dead = load_backend(f"openai:http://127.0.0.1:{closed}")
+    dead.backoff = 0.01  # type: ignore[attr-defined]
+    with pytest.raises(BackendError, match="cannot reach"):
+        dead.generate(["a net"], Sampling(n=1))
 
 
 def test_pipeline_keeps_valid_distinct_candidates_and_ranks_them(

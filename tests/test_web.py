@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import secrets
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,6 +25,8 @@ uvicorn = pytest.importorskip("uvicorn")
 
 from diagramgen.layout import parse_diagram_text  # noqa: E402
 from diagramgen.web import WebSettings, create_app  # noqa: E402
+from diagramgen.web.guard import Limited  # noqa: E402
+from diagramgen.web.jobs import JobQueue  # noqa: E402
 from diagramgen.web.service import COOKIE, DiagramService  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,10 +41,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    tmp = tmp_path_factory.mktemp("web")
-    app = create_app(WebSettings(db=tmp / "db.sqlite3", count=2, recommend=1))
+@contextmanager
+def _serving(settings: WebSettings) -> Iterator[Any]:
+    """The app on a free loopback port, for real, until the block ends."""
+    app = create_app(settings)
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
     srv = uvicorn.Server(config)
@@ -47,9 +53,51 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     deadline = time.time() + 30
     while not srv.started and time.time() < deadline:
         time.sleep(0.05)
-    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", service=app.state.service)
+    yield SimpleNamespace(
+        url=f"http://127.0.0.1:{port}", service=app.state.service, web=app.state.web
+    )
     srv.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    tmp = tmp_path_factory.mktemp("web")
+    with _serving(WebSettings(db=tmp / "db.sqlite3", count=2, recommend=1)) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def model_server() -> Iterator[str]:
+    """tests/openai_server.py: a real HTTP model server that answers at once."""
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("openai_server.py"))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    port = proc.stdout.readline().strip()
+    yield f"openai:http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+    proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def strict_server(tmp_path_factory: pytest.TempPathFactory, model_server: str) -> Iterator[Any]:
+    """A server with tight limits: one request and one edit a minute a session, two an address."""
+    tmp = tmp_path_factory.mktemp("strict")
+    settings = WebSettings(
+        db=tmp / "db.sqlite3",
+        backend=model_server,
+        count=2,
+        recommend=1,
+        generations_per_minute=1,
+        edits_per_minute=1,
+        per_address=2,
+    )
+    with _serving(settings) as served:
+        yield served
 
 
 def _user() -> tuple[str, str]:
@@ -63,16 +111,33 @@ def _diagram_for(server: Any, user: str) -> int:
 
 
 def _call(
-    server: Any, path: str, token: str, form: dict[str, str] | None = None
+    server: Any,
+    path: str,
+    token: str | None,
+    form: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, str]:
+    status, body, _ = _exchange(server, path, token, form, headers)
+    return status, body
+
+
+def _exchange(
+    server: Any,
+    path: str,
+    token: str | None,
+    form: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, str, Any]:
+    """Status, body and headers of one request (`token` None: no cookie at all)."""
     data = urllib.parse.urlencode(form).encode() if form is not None else None
-    req = urllib.request.Request(server.url + path, data=data)
-    req.add_header("Cookie", f"{COOKIE}={token}")
+    req = urllib.request.Request(server.url + path, data=data, headers=headers or {})
+    if token is not None:
+        req.add_header("Cookie", f"{COOKIE}={token}")
     try:
         with urllib.request.urlopen(req, timeout=60) as resp:
-            return resp.status, resp.read().decode("utf-8", "replace")
+            return resp.status, resp.read().decode("utf-8", "replace"), resp.headers
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8", "replace")
+        return exc.code, exc.read().decode("utf-8", "replace"), exc.headers
 
 
 def test_twenty_simultaneous_ratings_are_all_stored(server: Any) -> None:
@@ -201,3 +266,113 @@ def test_each_diagram_downloads_for_other_editors(server: Any) -> None:
         assert _call(server, f"/diagrams/{diagram_id}.{suffix}", other_token)[0] == 404
     status, page = _call(server, "/", token)
     assert f"/diagrams/{diagram_id}.drawio" in page
+
+
+def test_every_response_carries_the_security_headers_and_no_api_docs(server: Any) -> None:
+    token, _ = _user()
+    for path in ("/", "/history", "/static/style.css", "/no-such-page"):
+        _, _, headers = _exchange(server, path, token)
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+    for path in ("/openapi.json", "/docs", "/redoc"):
+        assert _call(server, path, token)[0] == 404, path
+
+
+def test_ids_beyond_sqlite_integers_are_404_not_500(server: Any) -> None:
+    token, _ = _user()
+    for big in (2**63, 2**64 + 1, 10**40):
+        assert _call(server, f"/diagrams/{big}.svg", token)[0] == 404
+        assert _call(server, f"/diagrams/{big}/edit", token)[0] == 404
+        assert _call(server, f"/diagrams/{big}/rate", token, {"score": "3"})[0] == 404
+        assert _call(server, f"/diagrams/{big}.drawio", token)[0] == 404
+
+
+def test_a_post_from_another_site_is_forbidden(server: Any) -> None:
+    token, user = _user()
+    diagram_id = _diagram_for(server, user)
+    rate = f"/diagrams/{diagram_id}/rate"
+    for headers in (
+        {"Origin": "https://evil.example"},
+        {"Referer": "https://evil.example/page"},
+        {"Origin": "null"},
+    ):
+        assert _call(server, rate, token, {"score": "1"}, headers)[0] == 403, headers
+    assert server.service.store.ratings(user) == []
+    own = server.url.replace("http://", "")
+    assert _call(server, rate, token, {"score": "2"}, {"Origin": server.url})[0] == 200
+    assert _call(server, rate, token, {"score": "3"}, {"Referer": f"http://{own}/"})[0] == 200
+    assert [r.score for r in server.service.store.ratings(user)] == [3.0]
+
+
+def test_limits_hold_per_address_whatever_the_cookie(strict_server: Any) -> None:
+    ask = {"request": "a neural net with 4 inputs, hidden layers of 6 and 10, 1 output"}
+    outcomes = [
+        _exchange(strict_server, "/generate", token, ask)
+        for token in (None, secrets.token_hex(16), "made-up", None)
+    ]
+    assert [status for status, _, _ in outcomes] == [200, 200, 429, 429]
+    for _, body, headers in outcomes[2:]:
+        assert "too many requests" in body and int(headers["Retry-After"]) >= 1
+        assert "hx-get" not in body  # a message, not a job
+
+
+def test_edits_are_limited_too(strict_server: Any) -> None:
+    token, user = _user()
+    diagram_id = _diagram_for(strict_server, user)
+    edit = f"/diagrams/{diagram_id}/edit"
+    assert _call(strict_server, edit, token, {"text": PLAN})[0] == 200
+    status, body, headers = _exchange(strict_server, edit, token, {"text": PLAN})
+    assert status == 429 and "too many edits" in body and "Retry-After" in headers
+    assert len(strict_server.service.store.owned_diagrams(user)) == 2  # the first edit only
+
+
+def test_the_job_queue_is_bounded_and_says_when_to_come_back() -> None:
+    release = threading.Event()
+
+    def work(job: Any) -> list[int]:
+        release.wait(10)
+        return []
+
+    jobs = JobQueue(work, limit=3)
+    try:
+        accepted = [jobs.submit(f"user-{i}", "a net") for i in range(3)]
+        with pytest.raises(Limited) as refused:
+            jobs.submit("user-3", "a net")
+        assert refused.value.retry_after >= 1 and jobs.peak == 3
+        release.set()
+        deadline = time.time() + 10
+        while jobs.unfinished() and time.time() < deadline:
+            time.sleep(0.01)
+        assert all(job.done and job.error is None for job in accepted)
+        assert jobs.submit("user-3", "a net")  # room again once the queue drains
+    finally:
+        release.set()
+        jobs.shutdown()
+
+
+@pytest.mark.browser
+def test_page_runs_under_its_csp_and_shows_a_refusal(
+    browser: Any, model_server: str, tmp_path: Path
+) -> None:
+    settings = WebSettings(
+        db=tmp_path / "db.sqlite3",
+        backend=model_server,
+        count=2,
+        recommend=1,
+        generations_per_minute=1,
+    )
+    with _serving(settings) as served:
+        page = browser.new_context().new_page()
+        violations: list[str] = []
+        page.on("console", lambda m: violations.append(m.text) if "Policy" in m.text else None)
+        page.goto(served.url + "/")
+        page.click("button.example >> nth=0")  # the page's script fills the box
+        assert "4 inputs" in page.input_value("#request")
+        page.click("#go")
+        page.wait_for_selector(".card img", timeout=60_000)
+        page.click("#go")  # a second request within the minute: refused, and the page says so
+        page.wait_for_selector("text=too many requests", timeout=10_000)
+        assert violations == []
+        page.context.close()

@@ -1,18 +1,22 @@
 """Any OpenAI-compatible server (vLLM, Ollama, llama.cpp server): how a team serves a bigger
-model to many users. Plain HTTP with the standard library; no client SDK needed. With
-`grammar="vllm"` each request carries the plan grammar (held to the request's net where the
-request states one completely), as vLLM's guided decoding reads it."""
+model to many users. With `grammar="vllm"` each request carries the plan grammar (held to the
+request's net where the request states one completely), as vLLM's guided decoding reads it.
+
+Requests go through httpx with a timeout; a refused connection, a 429 or a 5xx is retried a few
+times with exponential back-off (honouring a short Retry-After); everything else is one line."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
+import time
 from typing import Any
+
+import httpx
 
 from diagramgen.llm import BackendError, Mode, Sampling
 from diagramgen.llm.grammar import plan_grammar, request_net
 from diagramgen.llm.prompt import messages
+
+RETRY_STATUS = {429, 500, 502, 503, 504}
 
 
 class OpenAIBackend:
@@ -26,6 +30,8 @@ class OpenAIBackend:
         timeout: float = 120.0,
         api_key: str | None = None,
         grammar: str | None = None,
+        retries: int = 3,
+        backoff: float = 0.5,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise BackendError(f"{base_url!r} is not an http(s) URL")
@@ -34,29 +40,52 @@ class OpenAIBackend:
             self.base_url += "/v1"
         if grammar not in (None, "vllm"):
             raise BackendError(f"unknown server grammar {grammar!r}: use vllm, or none")
-        self.model, self.mode, self.timeout, self.api_key = model, mode, timeout, api_key
+        self.model, self.mode, self.api_key = model, mode, api_key
+        self.retries, self.backoff = retries, backoff
+        # a dead server is found out in seconds; a slow generation may take `timeout`
+        self.timeout = httpx.Timeout(timeout, connect=min(10.0, timeout))
         # vLLM takes a Lark grammar (guided decoding); other servers get the plain prompt and
         # the pipeline ranks and resamples what comes back
         self.grammar = grammar if mode == "plan" else None
         self.name = f"openai:{self.base_url}"
 
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        headers = {"Content-Type": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        req = urllib.request.Request(self.base_url + path, json.dumps(body).encode(), headers)
-        try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                return dict(json.loads(resp.read()))
-        except urllib.error.HTTPError as exc:
-            raise BackendError(
-                f"{self.name} answered HTTP {exc.code}: {exc.read()[:200]!r}"
-            ) from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise BackendError(f"cannot reach {self.base_url}: {reason}") from None
-        except json.JSONDecodeError:
-            raise BackendError(f"{self.name} did not answer with JSON") from None
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            try:
+                resp = httpx.post(
+                    self.base_url + path, json=body, headers=headers, timeout=self.timeout
+                )
+            except (httpx.ConnectError, httpx.RemoteProtocolError) as exc:
+                if last:
+                    raise BackendError(f"cannot reach {self.base_url}: {exc}") from None
+                time.sleep(self._delay(attempt, None))
+                continue
+            except httpx.TimeoutException:
+                raise BackendError(f"{self.name} did not answer within the timeout") from None
+            except httpx.HTTPError as exc:
+                raise BackendError(f"cannot reach {self.base_url}: {exc}") from None
+            if resp.status_code in RETRY_STATUS and not last:
+                time.sleep(self._delay(attempt, resp.headers.get("retry-after")))
+                continue
+            if resp.status_code != 200:
+                detail = " ".join(resp.text[:200].split())
+                raise BackendError(f"{self.name} answered HTTP {resp.status_code}: {detail}")
+            try:
+                return dict(resp.json())
+            except (ValueError, TypeError):
+                raise BackendError(f"{self.name} did not answer with a JSON object") from None
+        raise AssertionError("unreachable")
+
+    def _delay(self, attempt: int, retry_after: str | None) -> float:
+        """Seconds before the next try: the server's Retry-After when short, else doubling."""
+        if retry_after is not None:
+            try:
+                return min(max(float(retry_after), 0.0), 30.0)
+            except ValueError:
+                pass
+        return float(self.backoff * 2**attempt)
 
     def generate(self, requests: list[str], sampling: Sampling) -> list[list[str]]:
         """For each request, `sampling.n` raw answers from the server."""

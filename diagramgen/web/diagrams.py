@@ -31,8 +31,7 @@ def rate(request: Request, diagram_id: int, score: Annotated[float, Form()]) -> 
     stored = web.service.owned(diagram_id, user)
     if not 0 <= score <= 5:
         raise HTTPException(422, "a rating is between 0 and 5")
-    if not web.rating_limit.allow(user):
-        raise HTTPException(429, "too many ratings: wait a minute")
+    web.charge(web.rating_limit, request, user)
     web.service.store.rate(user, stored.id, score)
     return web.page(request, "_rating.html", card=web.service.card(stored, {stored.id: score}))
 
@@ -79,6 +78,7 @@ def edit(request: Request, diagram_id: int, text: Annotated[str, Form()] = "") -
     web = web_app(request)
     user = session_user(request)
     stored = web.service.owned(diagram_id, user)
+    web.charge(web.edit_limit, request, user)
     if len(text) > MAX_EDITOR_CHARS:
         error = f"the text is {len(text)} characters; the limit is {MAX_EDITOR_CHARS}"
         return web.page(request, "_editor.html", card=stored, text=text, error=error)

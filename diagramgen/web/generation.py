@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
 from diagramgen.request import RequestError, check_request
+from diagramgen.web.guard import Limited
 from diagramgen.web.service import session_user, web_app
 
 router = APIRouter()
@@ -24,9 +25,8 @@ def start(request: Request, text: Annotated[str, Form(alias="request")] = "") ->
     except RequestError as exc:
         return web.page(request, "_error.html", message=str(exc))
     if web.jobs.pending(user) >= 1:
-        return web.page(request, "_error.html", message="your last request is still running")
-    if not web.generation_limit.allow(user):
-        return web.page(request, "_error.html", message="too many requests: wait a minute")
+        raise Limited("your last request is still running", 10)
+    web.charge(web.generation_limit, request, user)
     return web.page(request, "_job.html", job=web.jobs.submit(user, wanted))
 
 

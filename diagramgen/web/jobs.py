@@ -14,6 +14,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from diagramgen.web.guard import Limited
+
 
 @dataclass
 class Job:
@@ -32,8 +34,11 @@ class Job:
 class JobQueue:
     """Runs `work(job)` for each submitted job on one worker thread."""
 
-    def __init__(self, work: Callable[[Job], list[int]], keep: int = 500) -> None:
+    def __init__(self, work: Callable[[Job], list[int]], limit: int = 16, keep: int = 500) -> None:
         self._work = work
+        self.limit = limit
+        self.peak = 0  # the most jobs ever waiting or running at once
+        self._seconds = 30.0  # a running mean of how long a job takes
         self._jobs: dict[str, Job] = {}
         self._order: deque[str] = deque()
         self._keep = keep
@@ -41,9 +46,15 @@ class JobQueue:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diagramgen-job")
 
     def submit(self, owner: str, request: str) -> Job:
-        """Queue a job for this owner and return it (the oldest beyond `keep` are forgotten)."""
+        """Queue a job for this owner and return it (the oldest beyond `keep` are forgotten);
+        Limited when `limit` jobs are already waiting or running."""
         job = Job(secrets.token_urlsafe(12), owner, request)
         with self._lock:
+            unfinished = sum(not j.done for j in self._jobs.values())
+            if unfinished >= self.limit:
+                wait = self._seconds * (unfinished - self.limit + 1)
+                raise Limited("the server is busy: try again in a minute", min(wait, 600))
+            self.peak = max(self.peak, unfinished + 1)
             self._jobs[job.id] = job
             self._order.append(job.id)
             while len(self._order) > self._keep:
@@ -61,13 +72,20 @@ class JobQueue:
         job = self._jobs.get(job_id)
         return job if job is not None and job.owner == owner else None
 
+    def unfinished(self) -> int:
+        """How many jobs are waiting or running."""
+        with self._lock:
+            return sum(not j.done for j in self._jobs.values())
+
     def _run(self, job: Job) -> None:
+        start = time.monotonic()
         try:
             job.diagram_ids = self._work(job)
         except Exception as exc:  # shown to the user; the server keeps serving
             job.error = _user_message(exc)
         finally:
             job.done = True
+            self._seconds = 0.8 * self._seconds + 0.2 * (time.monotonic() - start)
 
     def shutdown(self) -> None:
         """Stop the worker, cancelling jobs not yet started."""
@@ -81,24 +99,3 @@ def _user_message(exc: Exception) -> str:
     if isinstance(exc, RequestError | BackendError | ValueError):
         return str(exc)
     return f"generation failed ({type(exc).__name__}); try again or rephrase the request"
-
-
-class RateLimiter:
-    """At most `limit` events per `window` seconds for each key (in memory, per process)."""
-
-    def __init__(self, limit: int, window: float = 60.0) -> None:
-        self.limit, self.window = limit, window
-        self._events: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, key: str) -> bool:
-        """Whether `key` may have another event now (counted if so)."""
-        now = time.monotonic()
-        with self._lock:
-            events = self._events.setdefault(key, deque())
-            while events and now - events[0] > self.window:
-                events.popleft()
-            if len(events) >= self.limit:
-                return False
-            events.append(now)
-            return True

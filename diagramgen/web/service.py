@@ -16,7 +16,8 @@ from diagramgen.llm import Backend, BackendConfig
 from diagramgen.personal.ratings import diagram_file, keep_diagram
 from diagramgen.personal.store import Ranking, Store, StoredDiagram
 from diagramgen.request import RequestError
-from diagramgen.web.jobs import Job, JobQueue, RateLimiter
+from diagramgen.web.guard import ClientLimit, client_address
+from diagramgen.web.jobs import Job, JobQueue
 
 HERE = Path(__file__).parent
 COOKIE = "diagramgen_session"
@@ -35,9 +36,24 @@ class WebSettings:
     recommend: int = 3
     weight: float = 0.5
     generations_per_minute: int = 6
+    """Per browser session; a client address gets `per_address` times as many."""
+    edits_per_minute: int = 30
     ratings_per_minute: int = 120
+    per_address: int = 5
+    """How many sessions' worth of requests one client address may send (a NAT, an office)."""
+    queue_limit: int = 16
+    """Generation jobs waiting or running at once; beyond it a request gets 429."""
+    allowed_origins: tuple[str, ...] = ()
+    """Other origins that may POST (e.g. 'https://diagrams.example.org' behind a proxy)."""
     backend_instance: Backend | None = field(default=None, repr=False)
     """A ready backend (tests and embedding apps); otherwise loaded on first use."""
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.recommend <= self.count:
+            raise ValueError(f"recommend must be 1 to count ({self.count}), not {self.recommend}")
+        limits = (self.generations_per_minute, self.edits_per_minute, self.ratings_per_minute)
+        if min(*limits, self.per_address, self.queue_limit) < 1:
+            raise ValueError("every limit and the queue bound must be at least 1")
 
 
 @dataclass
@@ -144,6 +160,8 @@ class DiagramService:
 
     def owned(self, diagram_id: int, user: str) -> StoredDiagram:
         """The diagram if it belongs to this user; 404 otherwise (never another's)."""
+        if not 0 < diagram_id < 2**63:  # beyond SQLite's integers: no such diagram either
+            raise HTTPException(404, "no such diagram")
         stored = self.store.diagram(diagram_id)
         if stored is None or stored.owner != user:
             raise HTTPException(404, "no such diagram")
@@ -156,9 +174,31 @@ class WebApp:
 
     service: DiagramService
     jobs: JobQueue
-    generation_limit: RateLimiter
-    rating_limit: RateLimiter
+    generation_limit: ClientLimit
+    edit_limit: ClientLimit
+    rating_limit: ClientLimit
     templates: Jinja2Templates
+
+    @classmethod
+    def create(cls, settings: WebSettings, templates: Jinja2Templates) -> WebApp:
+        """The service, its bounded job queue and the limits the settings ask for."""
+        service = DiagramService(settings)
+
+        def limit(what: str, per_minute: int) -> ClientLimit:
+            return ClientLimit(what, per_minute, per_minute * settings.per_address)
+
+        return cls(
+            service,
+            JobQueue(service.generate, limit=settings.queue_limit),
+            limit("requests", settings.generations_per_minute),
+            limit("edits", settings.edits_per_minute),
+            limit("ratings", settings.ratings_per_minute),
+            templates,
+        )
+
+    def charge(self, limit: ClientLimit, request: Request, user: str) -> None:
+        """Count one event against this session's and address's limit (Limited if over)."""
+        limit.charge(user, client_address(request))
 
     def page(self, request: Request, name: str, status: int = 200, **context: object) -> Response:
         """A rendered template, with the session cookie set when it is new."""
