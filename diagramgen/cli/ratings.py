@@ -57,6 +57,9 @@ def ratings_import(
         count = import_rating_folders(Store(db), folder, user)
     except ValueError as exc:
         raise fail(str(exc), 2) from None
-    if count == 0:
+    except OSError as exc:
+        raise fail(f"{folder}: cannot read it ({exc.strerror or exc})", 2) from None
+    if count.images == 0:
         raise fail(f"{folder}: no images in 0/ .. 5/ subfolders", 2)
-    typer.echo(f"imported {count} ratings for {user}")
+    kept = count.images - count.added
+    typer.echo(f"imported {count.added} ratings for {user} ({kept} already there)")

@@ -3,52 +3,70 @@ used by the CLI (`rate`, `ratings import`) and the web app alike."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from hashlib import sha256
 from pathlib import Path
 
 import numpy as np
 
 from diagramgen.diagram import Diagram
 from diagramgen.personal.autoencoder import diagram_latents, encoder_id, image_latent
-from diagramgen.personal.store import Ranking, Store
+from diagramgen.personal.store import ImageRecord, Ranking, Store
 from diagramgen.render import save
 from diagramgen.render.raster import IMAGE_SUFFIXES
 
 
-def register_image(store: Store, image: Path) -> int:
-    """The stored diagram drawn in `image`, registered on first sight (with the text of the
-    .txt file beside it, if any, and its latent when the image can be read)."""
-    key = str(image.resolve())
-    found = store.diagram_by_image(key)
-    if found is not None:
-        return found
+def image_record(image: Path) -> ImageRecord:
+    """An image file as the store keeps it: its content hash, the text of the .txt file beside
+    it (if any), and its latent when the image can be read."""
+    data = image.read_bytes()
     text_file = image.with_suffix(".txt")
-    text = text_file.read_text(encoding="utf-8") if text_file.is_file() else ""
+    text = text_file.read_text(encoding="utf-8", errors="replace") if text_file.is_file() else ""
     try:
         latent = image_latent(image)
     except (OSError, ValueError):
         latent = None  # not an image we can read: the rating is kept, without a latent
-    return store.add_diagram(
-        "", text, key, latent, latent_model=None if latent is None else encoder_id()
-    )
+    model = None if latent is None else encoder_id()
+    return ImageRecord(str(image.resolve()), sha256(data).hexdigest(), text, latent, model)
 
 
 def rate_image(store: Store, user: str, image: Path, score: float) -> int:
     """Rate the diagram drawn in an image file (registering it first); returns its id."""
-    diagram_id = register_image(store, image)
-    store.rate(user, diagram_id, score)
+    diagram_id, _ = store.rate_image(user, image_record(image), score, again=True)
     return diagram_id
 
 
-def import_rating_folders(store: Store, folder: Path, user: str) -> int:
-    """Import ratings laid out like the seed's knn_user_score/0 .. 5/ folders of images;
-    returns how many were imported."""
-    count = 0
+def import_rating_folders(
+    store: Store, folder: Path, user: str, progress: Callable[[int], None] | None = None
+) -> ImportCount:
+    """Import ratings laid out like the seed's knn_user_score/0 .. 5/ folders of images. Safe
+    to repeat or run concurrently: an image already rated the same is skipped."""
+    count, seen = ImportCount(), set()
     for score in range(6):
         for image in sorted((folder / str(score)).glob("*")):
-            if image.suffix.lower() in IMAGE_SUFFIXES:
-                rate_image(store, user, image, score)
-                count += 1
+            if image.suffix.lower() not in IMAGE_SUFFIXES or not image.is_file():
+                continue
+            count.images += 1
+            digest = sha256(image.read_bytes()).hexdigest()
+            if digest in seen:  # the same picture in two folders: the first one counts
+                continue
+            seen.add(digest)
+            known = store.rated_image(user, digest)
+            if known is None or known[1] != score:  # the latent only for what is new
+                _, added = store.rate_image(user, image_record(image), score)
+                count.added += added
+            if progress:
+                progress(1)
     return count
+
+
+@dataclass
+class ImportCount:
+    """What an import found and what it added."""
+
+    images: int = 0
+    added: int = 0
 
 
 def keep_diagram(

@@ -52,6 +52,12 @@ MIGRATIONS = [
     ALTER TABLE diagrams ADD COLUMN latent_model TEXT;
     ALTER TABLE diagrams ADD COLUMN ranking TEXT;
     """,
+    # 4: an image a user rated is one diagram of theirs, however often or concurrently its
+    # folder is imported (keyed by the image's content, not its path)
+    """
+    ALTER TABLE diagrams ADD COLUMN image_hash TEXT;
+    CREATE UNIQUE INDEX diagrams_by_owner_image ON diagrams(owner_id, image_hash);
+    """,
 ]
 
 
@@ -100,6 +106,30 @@ class Rating:
 def _stored(row: tuple[Any, ...]) -> StoredDiagram:
     diagram_id, request, text, owner, created, ranking = row
     return StoredDiagram(diagram_id, request, text, owner, created, _ranking(ranking))
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    """An image file a user rates: its path, content hash, the text beside it and its latent."""
+
+    path: str
+    hash: str
+    text: str = ""
+    latent: np.ndarray | None = None
+    latent_model: str | None = None
+
+
+def _user_id(db: sqlite3.Connection, name: str) -> int:
+    name = name.strip()
+    if not name or len(name) > 64:
+        raise ValueError("a user name is 1 to 64 characters")
+    db.execute("INSERT OR IGNORE INTO users(name) VALUES (?)", (name,))
+    return int(db.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()[0])
+
+
+def _check_score(score: float) -> None:
+    if not 0 <= score <= 5:  # NaN fails too
+        raise ValueError(f"a rating is between 0 and 5, got {score}")
 
 
 def _ranking(blob: str | None) -> Ranking | None:
@@ -152,12 +182,8 @@ class Store:
 
     def user_id(self, name: str) -> int:
         """The id of the user with this name, added if new (a name is 1 to 64 characters)."""
-        name = name.strip()
-        if not name or len(name) > 64:
-            raise ValueError("a user name is 1 to 64 characters")
         with self._connect() as db:
-            db.execute("INSERT OR IGNORE INTO users(name) VALUES (?)", (name,))
-            return int(db.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()[0])
+            return _user_id(db, name)
 
     def add_diagram(
         self,
@@ -215,18 +241,70 @@ class Store:
             ).fetchall()
         return [_stored(row) for row in rows]
 
-    def diagram_by_image(self, image_path: str) -> int | None:
-        """The id of the diagram with this image path, or None."""
+    def rated_image(self, user: str, image_hash: str) -> tuple[int, float | None] | None:
+        """The id of this user's diagram with this image content and their latest rating of it,
+        or None if they have none."""
         with self._connect() as db:
             row = db.execute(
-                "SELECT id FROM diagrams WHERE image_path = ?", (image_path,)
+                "SELECT d.id, (SELECT score FROM ratings WHERE diagram_id = d.id "
+                "AND user_id = d.owner_id ORDER BY id DESC LIMIT 1) FROM diagrams d "
+                "JOIN users u ON u.id = d.owner_id WHERE u.name = ? AND d.image_hash = ?",
+                (user.strip(), image_hash),
             ).fetchone()
-            return int(row[0]) if row else None
+        return None if row is None else (int(row[0]), row[1])
+
+    def rate_image(
+        self, user: str, image: ImageRecord, score: float, again: bool = False
+    ) -> tuple[int, bool]:
+        """In one transaction: this user's diagram of the image (added on first sight) and
+        their rating of it, added unless the latest already has this score (`again`: always).
+        Returns the diagram's id and whether a rating was added."""
+        _check_score(score)
+        blob = None if image.latent is None else image.latent.astype(np.float32).tobytes()
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                uid = _user_id(db, user)
+                db.execute(
+                    "INSERT OR IGNORE INTO diagrams(request, text, image_path, latent, created, "
+                    "owner_id, latent_model, image_hash) VALUES ('', ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        image.text,
+                        image.path,
+                        blob,
+                        time.time(),
+                        uid,
+                        image.latent_model,
+                        image.hash,
+                    ),
+                )
+                diagram_id = int(
+                    db.execute(
+                        "SELECT id FROM diagrams WHERE owner_id = ? AND image_hash = ?",
+                        (uid, image.hash),
+                    ).fetchone()[0]
+                )
+                latest = db.execute(
+                    "SELECT score FROM ratings WHERE user_id = ? AND diagram_id = ? "
+                    "ORDER BY id DESC LIMIT 1",
+                    (uid, diagram_id),
+                ).fetchone()
+                added = again or latest is None or latest[0] != float(score)
+                if added:
+                    db.execute(
+                        "INSERT INTO ratings(user_id, diagram_id, score, created) "
+                        "VALUES (?, ?, ?, ?)",
+                        (uid, diagram_id, float(score), time.time()),
+                    )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return diagram_id, added
 
     def rate(self, user: str, diagram_id: int, score: float) -> None:
         """Record a user's 0-5 score for a diagram (KeyError if there is no such diagram)."""
-        if not 0 <= score <= 5:
-            raise ValueError(f"a rating is between 0 and 5, got {score}")
+        _check_score(score)
         uid = self.user_id(user)
         with self._connect() as db:
             if db.execute("SELECT 1 FROM diagrams WHERE id = ?", (diagram_id,)).fetchone() is None:
