@@ -4,12 +4,15 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.main import get_command
 from typer.testing import CliRunner
 
-from diagramgen.cli import app
+from diagramgen.cli import app, main
 
 runner = CliRunner()
 PLAN = "cnn horizontal\ninput 32x32\nconv 3x3\npool 2x2\ndense 256\noutput 1\nend\n"
@@ -139,6 +142,12 @@ def test_score_rates_texts_by_the_metric_and_images_by_the_cnn(tmp_path: Path) -
         ),
         (["eval", "{tmp}/bad.jsonl"], "line 2 is not a JSON object"),
         (["serve", "--port", "70000"], "--port"),
+        (["ratings", "import", "{tmp}", "--user", ""], "user name"),
+        (
+            ["ratings", "import", "{tmp}", "--user", "ana", "--db", "{tmp}/bad.jsonl"],
+            "not a usable ratings database",
+        ),
+        (["render", "--no-such-option"], "No such option"),
     ],
 )
 def test_bad_files_and_options_are_one_line_and_exit_2(
@@ -146,10 +155,51 @@ def test_bad_files_and_options_are_one_line_and_exit_2(
 ) -> None:
 
     (tmp_path / "bad.jsonl").write_text('{"request": "a net"}\nnot json\n', encoding="utf-8")
+    for score in range(6):
+        (tmp_path / str(score)).mkdir()
+    (tmp_path / "0" / "a.png").write_bytes(b"\x89PNG")
     argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
     done = subprocess.run(
         [sys.executable, "-m", "diagramgen.cli", *argv], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 2, done.stderr
     assert message in done.stderr + done.stdout
-    assert "Traceback" not in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+
+
+def _commands(group: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def _bad_values(param: Any) -> list[str]:
+    """Values the option's type must refuse (none for free text and paths)."""
+    annotation = param.type_descriptor.annotation
+    if annotation not in (int, float):
+        return []
+    bounds = [param.min - 1 if param.min is not None else None]
+    bounds.append(param.max + 1 if param.max is not None else None)
+    return ["x", "1e999x", *(str(b) for b in bounds if b is not None)]
+
+
+def test_every_command_refuses_every_bad_option_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Each command, an unknown option and each typed option's bad values: one line, exit 2."""
+    tried = 0
+    for path, command in _commands(get_command(app)):
+        cases = [["--no-such-option"]]
+        for param in command.params:
+            if param.opts[0].startswith("--") and not getattr(param, "is_flag", False):
+                cases += [[param.opts[0], value] for value in _bad_values(param)]
+        for case in cases:
+            with pytest.raises(SystemExit) as done:
+                main([*path, *case])
+            err = capsys.readouterr().err
+            assert done.value.code == 2, (path, case, err)
+            assert err.startswith("error: ") and len(err.splitlines()) == 1, (path, case, err)
+            tried += 1
+    assert tried > 40

@@ -37,16 +37,32 @@ app.add_typer(ratings.app, name="ratings")
 app.add_typer(train.app, name="train")
 
 
-def main() -> None:
-    """The console script's entry point: a file that is not what it should be is one line and
-    exit status 2, never a traceback."""
+def main(args: list[str] | None = None) -> None:
+    """The console script's entry point. Bad usage (an unknown option, a value out of range) and
+    a file that is not what it should be are one line and exit status 2, never a traceback."""
     from diagramgen.errors import InputFileError
 
     try:
-        app()
+        status = app(args, prog_name="diagramgen", standalone_mode=False)
+    except _CLICK_ERROR as exc:
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            typer.echo(ctx.get_help())  # `diagramgen` or a group alone: its help
+        else:
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            typer.echo(f"error: {' '.join(exc.format_message().split())}{hint}", err=True)
+        status = 2
     except InputFileError as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from None
+        status = 2
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("interrupted", err=True)
+        status = 130
+    raise SystemExit(status if isinstance(status, int) else 0)
+
+
+# Typer may carry its own copy of click: its usage errors are found from the class it exports.
+_CLICK_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
 __all__ = ["app", "main"]
