@@ -62,7 +62,9 @@ def main(args: list[str] | None = None) -> None:
 
 
 # Typer may carry its own copy of click: its usage errors are found from the class it exports.
-_CLICK_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_CLICK_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
 
 
 __all__ = ["app", "main"]
