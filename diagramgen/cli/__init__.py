@@ -50,7 +50,7 @@ def main(args: list[str] | None = None) -> None:
             typer.echo(ctx.get_help())  # `diagramgen` or a group alone: its help
         else:
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            typer.echo(f"error: {' '.join(exc.format_message().split())}{hint}", err=True)
+            typer.echo(f"error: {' '.join(str(exc).split())}{hint}", err=True)
         status = 2
     except InputFileError as exc:
         typer.echo(f"error: {exc}", err=True)
