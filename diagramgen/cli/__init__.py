@@ -50,7 +50,7 @@ def main(args: list[str] | None = None) -> None:
             typer.echo(ctx.get_help())  # `diagramgen` or a group alone: its help
         else:
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            typer.echo(f"error: {' '.join(str(exc).split())}{hint}", err=True)
+            typer.echo(f"error: {_one_line(exc)}{hint}", err=True)
         status = 2
     except InputFileError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -59,6 +59,12 @@ def main(args: list[str] | None = None) -> None:
         typer.echo("interrupted", err=True)
         status = 130
     raise SystemExit(status if isinstance(status, int) else 0)
+
+
+def _one_line(exc: Exception) -> str:
+    """The usage error as click words it (naming the option), on one line."""
+    format_message = getattr(exc, "format_message", None)
+    return " ".join(str(format_message() if format_message else exc).split())
 
 
 # Typer may carry its own copy of click: its usage errors are found from the class it exports.
