@@ -38,14 +38,15 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
-def write_section(name: str, body: str) -> None:
-    """Replace the text between <!-- name:start --> and <!-- name:end --> in BENCHMARKS.md."""
+def write_section(name: str, body: str, doc: Path = DOCS) -> None:
+    """Replace the text between <!-- name:start --> and <!-- name:end --> in BENCHMARKS.md (or
+    another doc)."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     stamp = f"_Regenerated {dt.date.today().isoformat()} by `bench/{name}.py` on {machine()}._\n\n"
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
+    text = doc.read_text(encoding="utf-8") if doc.exists() else f"# {doc.stem.title()}\n"
     block = f"{start}\n{stamp}{body.strip()}\n{end}"
     if start in text:
         text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
-    DOCS.write_text(text, encoding="utf-8")
+    doc.write_text(text, encoding="utf-8")

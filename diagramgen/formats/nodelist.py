@@ -193,7 +193,8 @@ def _unstring(value: Value) -> Value:
 def _number(value: Value, what: str) -> float:
     value = _unstring(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if not math.isfinite(value) or abs(value) > 1e9:
+        # the size test first: a huge int overflows math.isfinite's conversion to float
+        if abs(value) > 1e9 or not math.isfinite(value):
             raise ValueError(f"{what} should be a finite number of sensible size, got {value!r}")
         return float(value)
     raise ValueError(f"{what} should be a number, got {value!r}")

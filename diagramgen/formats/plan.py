@@ -159,8 +159,11 @@ def _strip_comment(raw: str) -> str:
 
 
 def _int(word: str, line: int, what: str, low: int = 1, high: int = MAX_UNITS) -> int:
-    if not word.isdigit():
+    # ASCII digits only: str.isdigit also accepts '²' and '➀', which int() refuses
+    if not (word.isascii() and word.isdigit()):
         raise _fail(line, f"{what} should be a whole number, got {word!r}")
+    if len(word) > 15:  # long before int() would refuse thousands of digits
+        raise _fail(line, f"{what} must be between {low} and {high:,}, got {word[:20]}...")
     value = int(word)
     if not low <= value <= high:
         raise _fail(line, f"{what} must be between {low} and {high:,}, got {value:,}")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 
 from diagramgen.diagram import Diagram, Edge, LineStyle, Node, Orientation, Shape
+from diagramgen.render.svg import xml_text
 
 EXPORTS = {"mermaid": ".mmd", "dot": ".dot", "drawio": ".drawio", "tikz": ".tex"}
 
@@ -136,7 +136,7 @@ _DRAWIO_SHAPES = {
 
 
 def _attr(text: str) -> str:
-    return escape(text, quote=True).replace("\n", "&#xa;")
+    return xml_text(text).replace("\n", "&#xa;")
 
 
 def _cell(cell_id: str, value: str, style: str, geometry: str, extra: str = "") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from html import escape
 from pathlib import Path
@@ -31,6 +32,15 @@ from diagramgen.typeset import (
 )
 
 CORNER = 10  # radius of round rectangles, px
+
+# What XML 1.0 cannot hold at all (control characters, lone surrogates, U+FFFE/U+FFFF): such a
+# character in a label would make the whole SVG unreadable, so it is left out of the drawing.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text escaped for XML, without the characters XML cannot hold."""
+    return escape(_NOT_XML.sub("", text))
 
 
 def _hex(rgb: RGB) -> str:
@@ -88,7 +98,8 @@ def _edge_label(edge: Edge, background: RGB) -> list[str]:
         f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(right - left)}" '
         f'height="{_n(bottom - top)}" rx="3" fill="{_hex(background)}"/>',
         f'<text x="{_n(x)}" y="{_n(y + EDGE_LABEL_FONT * 0.35)}" text-anchor="middle" '
-        f'font-size="{_n(EDGE_LABEL_FONT)}" fill="{_hex(edge.color)}">{escape(edge.label)}</text>',
+        f'font-size="{_n(EDGE_LABEL_FONT)}" fill="{_hex(edge.color)}">'
+        f"{xml_text(edge.label)}</text>",
     ]
 
 
@@ -114,7 +125,7 @@ def _cluster_label(cluster: Cluster, diagram: Diagram) -> list[str]:
         f'<rect x="{_n(cluster.x + 6)}" y="{_n(cluster.y + 4)}" width="{_n(w)}" '
         f'height="{_n(CLUSTER_FONT + 5)}" rx="3" fill="{_hex(fill)}"/>',
         f'<text x="{_n(cluster.x + 10)}" y="{_n(cluster.y + 17)}" font-size="{_n(CLUSTER_FONT)}" '
-        f'font-weight="bold" fill="#3c3c46">{escape(cluster.label)}</text>',
+        f'font-weight="bold" fill="#3c3c46">{xml_text(cluster.label)}</text>',
     ]
 
 
@@ -160,7 +171,8 @@ def _node(node: Node, down: float = -1.0) -> list[str]:
     for i, line in enumerate(lines):
         out.append(
             f'<text x="{_n(node.x)}" y="{_n(top + i * step)}" text-anchor="middle" '
-            f'font-size="{_n(node.font_size)}" fill="{_hex(node.text_color)}">{escape(line)}</text>'
+            f'font-size="{_n(node.font_size)}" fill="{_hex(node.text_color)}">'
+            f"{xml_text(line)}</text>"
         )
     return out
 
@@ -188,7 +200,7 @@ def to_svg(diagram: Diagram) -> str:
     for t in diagram.texts:
         parts.append(
             f'<text x="{_n(t.x)}" y="{_n(t.y)}" text-anchor="{t.anchor}" '
-            f'font-size="{_n(t.font_size)}" fill="{_hex(t.color)}">{escape(t.text)}</text>'
+            f'font-size="{_n(t.font_size)}" fill="{_hex(t.color)}">{xml_text(t.text)}</text>'
         )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
