@@ -20,6 +20,7 @@ MAX_IMAGE_SIDE = 8192  # an input image's height, width or channels
 MAX_KERNEL = 64  # a conv kernel's or pool window's side
 MAX_STRIDE = 64
 MAX_FILTERS = 100_000
+MAX_PNG_PIXELS = 4_000_000  # a larger drawing's PNG is scaled down to this (its SVG is not)
 MAX_REPEAT = 1_000  # times a repeated block (`repeat 12 "Transformer block"`) repeats
 
 # Requests and the web editor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from html import escape
@@ -21,6 +22,7 @@ from diagramgen.diagram import (
     Shape,
 )
 from diagramgen.geometry import COPY_OFFSET, cap, edge_path, outline
+from diagramgen.limits import MAX_PNG_PIXELS
 from diagramgen.typeset import (
     EDGE_LABEL_FONT,
     FONT_FAMILY,
@@ -219,7 +221,11 @@ def svg_to_png(svg: str, zoom: float = 1.0) -> bytes:
 
 
 def to_png(diagram: Diagram, zoom: float = 1.0) -> bytes:
-    """The diagram as PNG bytes (rendered from its SVG), scaled by `zoom`."""
+    """The diagram as PNG bytes (rendered from its SVG), scaled by `zoom`, and down to
+    MAX_PNG_PIXELS when larger (rasterising is time and memory in proportion to pixels)."""
+    pixels = diagram.width * diagram.height * zoom * zoom
+    if pixels > MAX_PNG_PIXELS:
+        zoom *= math.sqrt(MAX_PNG_PIXELS / pixels)
     return svg_to_png(to_svg(diagram), zoom)
 
 
