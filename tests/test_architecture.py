@@ -32,6 +32,7 @@ FLOW = (
 )  # fmt: skip
 # The package's own __init__ is its public parsing API: it stands with layout.
 ORDER = {**dict.fromkeys(CORE, 0), **{name: i + 1 for i, name in enumerate(FLOW)}, "": 4}
+ORDER["__main__"] = ORDER["cli"]  # `python -m diagramgen` is the command line
 
 
 def stage(module: str) -> str:
