@@ -376,3 +376,13 @@ def test_page_runs_under_its_csp_and_shows_a_refusal(
         page.wait_for_selector("text=too many requests", timeout=10_000)
         assert violations == []
         page.context.close()
+
+
+def test_an_edit_with_a_control_character_is_drawn_not_a_500(server: Any) -> None:
+    token, user = _user()
+    diagram_id = _diagram_for(server, user)
+    text = 'flow\nnode a "a\x01b"\nnode b "c"\na -> b "y\x02es"\nend\n'
+    status, body = _call(server, f"/diagrams/{diagram_id}/edit", token, {"text": text})
+    assert status == 200 and "edited from" in body
+    newest = server.service.store.owned_diagrams(user)[0]
+    assert server.service.file(newest.id, "png").stat().st_size > 0
