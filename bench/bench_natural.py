@@ -9,7 +9,7 @@ variants are judged on the same samples:
 Flows, refusals and uncertain nets are not constrained, so the constrained run re-samples only
 the nets the request reader is certain of and reuses the rest.
 
-    python bench/bench_natural.py run --tag new [--adapter DIR] [--limit N]
+    python bench/bench_natural.py run --tag new [--adapter DIR] [--limit N] [--shard I/N]
     python bench/bench_natural.py report --write-docs TAG:LABEL ...
 """
 
@@ -78,6 +78,7 @@ def _sample(backend: Any, row: dict[str, Any], seed: int) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> None:
     rows = list(read_jsonl(SET))[: args.limit or None]
+    shard, shards = (int(n) for n in args.shard.split("/"))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"natural-{args.tag}.jsonl"
     done: dict[str, dict[str, Any]] = {}
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> None:
     held = BackendConfig(adapter=args.adapter, hold_to_request=True).load()
     with out.open("a", encoding="utf-8") as sink:
         for i, row in enumerate(rows):
-            if row["id"] in done:
+            if row["id"] in done or i % shards != shard:
                 continue
             result = {"id": row["id"], "category": row["category"], "lang": row["lang"]}
             result["free"] = _sample(free, row, args.seed)
@@ -261,6 +262,9 @@ def main() -> None:
     go.add_argument("--adapter", default=None)
     go.add_argument("--limit", type=int, default=0)
     go.add_argument("--seed", type=int, default=0)
+    go.add_argument(
+        "--shard", default="0/1", help="I/N: only every N-th request from the I-th (parallel runs)"
+    )
     check = sub.add_parser("constraint")
     check.add_argument("--set", type=Path, default=SET, help="requests with truth (JSONL)")
     check.add_argument("--write-docs", action="store_true")
