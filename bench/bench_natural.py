@@ -27,10 +27,11 @@ from common import write_section
 
 from diagramgen.jsonl import read_jsonl
 from diagramgen.llm import BackendConfig, Sampling
-from diagramgen.llm.grammar import OPTIONAL_FLATTEN, request_net
+from diagramgen.llm.grammar import OPTIONAL_FLATTEN, HeldPlan, request_plan
 from diagramgen.pipeline import rank_candidates, sample_candidates
 from diagramgen.quality.match import compare_structures
 from diagramgen.request import OutOfScopeError, check_request, read_request
+from diagramgen.request.chains import FlowChain
 
 ROOT = Path(__file__).resolve().parent
 SET = ROOT / "requests" / "natural.jsonl"
@@ -80,24 +81,37 @@ def run(args: argparse.Namespace) -> None:
     rows = list(read_jsonl(SET))[: args.limit or None]
     shard, shards = (int(n) for n in args.shard.split("/"))
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"natural-{args.tag}.jsonl"
-    done: dict[str, dict[str, Any]] = {}
-    if out.exists():
-        done = {r["id"]: r for r in read_jsonl(out)}
+    name = f"natural-{args.tag}" + (f".shard{shard}of{shards}" if shards > 1 else "")
+    out = RESULTS / f"{name}.jsonl"
+    done = load_results(args.tag)
     free = BackendConfig(adapter=args.adapter, hold_to_request=False).load()
     held = BackendConfig(adapter=args.adapter, hold_to_request=True).load()
-    with out.open("a", encoding="utf-8") as sink:
-        for i, row in enumerate(rows):
-            if row["id"] in done or i % shards != shard:
-                continue
-            result = {"id": row["id"], "category": row["category"], "lang": row["lang"]}
-            result["free"] = _sample(free, row, args.seed)
-            certain = row["category"] != "out_of_scope" and bool(request_net(row["request"]))
-            result["certain"] = certain
-            result["held"] = _sample(held, row, args.seed) if certain else result["free"]
-            sink.write(json.dumps(result, ensure_ascii=False) + "\n")
-            sink.flush()
-            print(f"{i + 1}/{len(rows)} {row['id']}", file=sys.stderr, flush=True)
+    mine: dict[str, dict[str, Any]] = {}
+    for i, row in enumerate(rows):
+        if i % shards != shard:
+            continue
+        certain = row["category"] != "out_of_scope" and bool(request_plan(row["request"]))
+        before = done.get(row["id"])
+        if before and before["certain"] == certain:
+            continue
+        result = {"id": row["id"], "category": row["category"], "lang": row["lang"]}
+        # a run from before the reader was certain of this request keeps its free samples
+        result["free"] = before["free"] if before else _sample(free, row, args.seed)
+        result["certain"] = certain
+        result["held"] = _sample(held, row, args.seed) if certain else result["free"]
+        mine[row["id"]] = result
+        lines = (json.dumps(r, ensure_ascii=False) for r in mine.values())
+        out.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        print(f"{i + 1}/{len(rows)} {row['id']}", file=sys.stderr, flush=True)
+
+
+def load_results(tag: str) -> dict[str, dict[str, Any]]:
+    """A run's results by request id: its main file, then any shard files over it."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in [RESULTS / f"natural-{tag}.jsonl", *sorted(RESULTS.glob(f"natural-{tag}.shard*"))]:
+        if path.exists():
+            found.update({r["id"]: r for r in read_jsonl(path)})
+    return found
 
 
 def _top(result: dict[str, Any], variant: str) -> bool:
@@ -189,9 +203,12 @@ def _admits(line: str, layer: dict[str, Any]) -> bool:
     return False
 
 
-def admits_truth(lines: tuple[str, ...], truth: dict[str, Any]) -> bool:
-    """Does the constrained net (its line patterns, `grammar.net_lines`) admit a plan with the
-    truth's structure?"""
+def admits_truth(plan: HeldPlan, truth: dict[str, Any]) -> bool:
+    """Does the held plan (a net's line patterns, `grammar.net_lines`, or a flow's steps and
+    edges) admit a plan with the truth's structure?"""
+    if plan.flow is not None:
+        return _chain_admits(plan.flow, truth)
+    lines = plan.net
     layers = list(truth["layers"])
     flatten_free = OPTIONAL_FLATTEN in lines
     fixed = [x for x in lines if not x.startswith("skip ") and x != OPTIONAL_FLATTEN]
@@ -201,26 +218,40 @@ def admits_truth(lines: tuple[str, ...], truth: dict[str, Any]) -> bool:
     return ok and len(skips) == len(truth.get("skips", []))
 
 
+def _chain_admits(chain: FlowChain, truth: dict[str, Any]) -> bool:
+    """The chain's steps and edges are the truth's (node types stay free, so a decision in the
+    truth is taken as the type the model may give)."""
+    nodes = [{"id": f"n{i}", "label": x, "type": "process"} for i, x in enumerate(chain.labels)]
+    edges = [[f"n{a}", f"n{b}"] for a, b in chain.edges]
+    if truth.get("kind") != "flow":
+        return False  # a net read as a flow
+    truth = {**truth, "nodes": [{**n, "type": "process"} for n in truth["nodes"]]}
+    return compare_structures({"kind": "flow", "nodes": nodes, "edges": edges}, truth).exact
+
+
 def constraint(args: argparse.Namespace) -> None:
     """How often the request reader holds a net to a structure, and whether that ever excludes
     the ground truth (it must not)."""
-    rows = [r for r in read_jsonl(args.set) if r["category"] in ("dense", "cnn")]
-    held = excluded = 0
-    notes = []
-    for row in rows:
-        lines = request_net(row["request"])
-        if not lines:
-            continue
-        held += 1
-        ok = admits_truth(lines, row["truth"])
-        if not ok:
-            excluded += 1
-            notes.append(row["id"])
-    text = (
-        f"- Nets held to the request's structure (reader certain): {held} of {len(rows)} "
-        f"natural net requests; the constraint excluded the ground truth in {excluded}"
-        + (f" ({', '.join(notes)})." if notes else ".")
-    )
+    rows = list(read_jsonl(args.set))
+    lines = []
+    for kinds, what in ((("dense", "cnn"), "net"), (("flow",), "flow")):
+        chosen = [r for r in rows if r["category"] in kinds]
+        held = excluded = 0
+        notes = []
+        for row in chosen:
+            plan = request_plan(row["request"])
+            if not plan:
+                continue
+            held += 1
+            if not admits_truth(plan, row["truth"]):
+                excluded += 1
+                notes.append(row["id"])
+        lines.append(
+            f"- {what.title()}s held to the request's structure (reader certain): {held} of "
+            f"{len(chosen)} {what} requests; the constraint excluded the ground truth in "
+            f"{excluded}" + (f" ({', '.join(notes)})." if notes else ".")
+        )
+    text = "\n".join(lines)
     print(text)
     if args.write_docs:
         write_section("bench_natural_constraint", text)
@@ -230,7 +261,7 @@ def report(args: argparse.Namespace) -> None:
     columns = []
     for item in args.runs:
         tag, _, label = item.partition(":")
-        results = list(read_jsonl(RESULTS / f"natural-{tag}.jsonl"))
+        results = list(load_results(tag).values())
         for variant, name in (
             ("model", "model alone"),
             ("ranked", "+ fidelity ranking"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 import torch
@@ -12,6 +13,7 @@ from diagramgen.formats.plan import parse_plan
 from diagramgen.formats.plan_writer import plan_to_text
 from diagramgen.llm import BackendError, Sampling, cut_at_end, load_backend
 from diagramgen.llm.constrain import GrammarLogitsProcessor
+from diagramgen.llm.grammar import HeldPlan
 
 
 def _allowed_ids(processor: GrammarLogitsProcessor, row: int, vocab: int) -> list[int]:
@@ -32,9 +34,9 @@ def test_every_canonical_answer_is_inside_the_grammar(tokenizer) -> None:
 
 
 def test_a_net_the_request_states_completely_is_held_to_it(tokenizer) -> None:
-    from diagramgen.llm.grammar import request_net
+    from diagramgen.llm.grammar import request_plan as request_net
 
-    def accepts(net: tuple, answer: str) -> bool:
+    def accepts(net: Any, answer: str) -> bool:
         matcher = GrammarLogitsProcessor(tokenizer, 1, 0, net).matchers[0]
         ids = tokenizer(answer.rstrip("\n"), add_special_tokens=False)["input_ids"]
         return bool(matcher.consume_tokens(ids)) and matcher.is_accepting()
@@ -55,7 +57,26 @@ def test_a_net_the_request_states_completely_is_held_to_it(tokenizer) -> None:
     assert not accepts(net, right.replace("pool 2x2", "pool 2x2 avg"))  # stated: max
     assert not accepts(net, right.replace("dense 64", "dense 65"))
     assert not accepts(net, 'flow\nnode a "image" data\nnode b "conv net" model\na -> b\nend\n')
-    assert request_net("a CNN with some conv layers") == ()  # nothing certain: syntax only
+    assert not request_net("a CNN with some conv layers")  # nothing certain: syntax only
+
+
+def test_a_flow_told_as_arrow_chains_is_held_to_its_steps_and_edges(tokenizer) -> None:
+    from diagramgen.llm.grammar import request_plan
+
+    held = request_plan("RAG flow: question → embedding → vector DB → LLM → answer")
+    assert held.flow is not None and held.flow.labels[2] == "vector DB"
+    right = (
+        'flow horizontal palette=teal\nnode a "question" text\nnode b "embedding" model\n'
+        'node c "vector DB" db\nnode d "LLM" model\nnode e "answer" text\n'
+        "a -> b -> c -> d -> e\nend\n"
+    )
+    assert _accepts(tokenizer, right, held)
+    assert _accepts(tokenizer, right.replace(" palette=teal", "").replace("db\n", "data\n"), held)
+    assert not _accepts(tokenizer, right.replace("vector DB", "Vector database"), held)
+    assert not _accepts(tokenizer, right.replace("a -> b -> c -> d -> e", "a -> b -> c -> e"), held)
+    assert not _accepts(tokenizer, right.replace('node e "answer" text\n', ""), held)
+    loop = request_plan("train -> evaluate -> deploy; evaluate -> train")
+    assert loop.flow is not None and loop.flow.edges == ((0, 1), (1, 2), (1, 0))
 
 
 def test_random_walks_under_the_constraint_always_parse(tokenizer) -> None:
@@ -108,8 +129,8 @@ def test_processor_masks_scores_in_place(tokenizer) -> None:
     assert all(tokenizer.decode([t]).strip()[:1] in "ncf" for t in allowed)
 
 
-def _accepts(tokenizer, answer: str, layers: tuple = ()) -> bool:
-    matcher = GrammarLogitsProcessor(tokenizer, 1, 0, layers).matchers[0]
+def _accepts(tokenizer, answer: str, held: Any = None) -> bool:
+    matcher = GrammarLogitsProcessor(tokenizer, 1, 0, held or HeldPlan()).matchers[0]
     ids = tokenizer(answer.rstrip("\n"), add_special_tokens=False)["input_ids"]
     return bool(matcher.consume_tokens(ids)) and matcher.is_accepting()
 

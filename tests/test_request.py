@@ -191,3 +191,56 @@ def test_reading_any_text_never_crashes() -> None:
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
         read_request(text)
+
+
+def test_flows_told_as_arrow_chains_are_read_exactly() -> None:
+    from diagramgen.request.chains import read_chains
+
+    rag = read_chains("RAG flow: question → embedding → vector DB → LLM → answer")
+    assert rag is not None and rag.labels == ("question", "embedding", "vector DB", "LLM", "answer")
+    assert rag.edges == ((0, 1), (1, 2), (2, 3), (3, 4))
+    loop = read_chains("- load data -> train model -> evaluate\n- evaluate -> Train Model")
+    assert loop is not None and loop.edges == ((0, 1), (1, 2), (2, 1))
+    korean = read_chains("질문 → 임베딩 → 벡터 DB → 답변 흐름도를 그려줘")
+    assert korean is not None and korean.labels[-1] == "답변"
+    closing = read_chains("draw a flow - load -> clean => train. Please draw it top to bottom.")
+    assert closing is not None and closing.labels == ("load", "clean", "train")
+    typo = read_chains("scan image --> archve embeddings. Archive embeddings => log query")
+    assert typo is not None and len(typo.labels) == 3
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "login -> valid? -> home",  # a question: a decision the chain cannot carry
+        "check password -> if ok, home -> done",
+        "web and mobile -> API -> database",  # fan-in
+        "upload -> scan (virus) -> store",  # brackets: an edge label or a note
+        "first we load the data, then we train -> evaluate",  # prose around the chain
+        "train -> evaluate; if the loss is high go back to train",
+        "a -> a -> b",  # a step into itself
+        "결제 → 검증 → 실패하면 결제로 돌아감",
+    ],
+)
+def test_anything_more_than_a_chain_is_left_to_the_model(request_text: str) -> None:
+    from diagramgen.request.chains import read_chains
+
+    assert read_chains(request_text) is None
+
+
+def test_chain_readings_agree_with_the_generators_truth() -> None:
+    from diagramgen.quality.match import compare_structures
+    from diagramgen.request.chains import read_chains
+
+    held = right = 0
+    for example in generate_examples(1500, seed=3, mix={"composed-flow": 1.0, "flow": 0.3}):
+        chain = read_chains(example.request)
+        if chain is None:
+            continue
+        nodes = [{"id": f"n{i}", "label": x, "type": "process"} for i, x in enumerate(chain.labels)]
+        edges = [[f"n{a}", f"n{b}"] for a, b in chain.edges]
+        held += 1
+        right += compare_structures(
+            {"kind": "flow", "nodes": nodes, "edges": edges}, example.structure
+        ).exact
+    assert held > 80 and right >= 0.97 * held

@@ -53,7 +53,7 @@ class BackendConfig:
     half: bool = True
     """bf16 weights (fp16 on GPUs without bf16)."""
     hold_to_request: bool = True
-    """Hold a net the request states completely to that net (local models, plan mode)."""
+    """Hold a net or arrow-chain flow the request states exactly to it (local, plan mode)."""
     server_grammar: str | None = None
     """'vllm': send the plan grammar with each request to an openai: server."""
 

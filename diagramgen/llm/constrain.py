@@ -17,14 +17,14 @@ import llguidance.torch
 import torch
 
 from diagramgen.llm import BackendError
-from diagramgen.llm.grammar import plan_grammar
+from diagramgen.llm.grammar import NOTHING_HELD, HeldPlan, plan_grammar
 
 _LAST_ID = re.compile(r"(?:^|\n| )([a-z]) ->\s?$")
 
 
 @lru_cache(maxsize=64)
-def _grammar(net: tuple[str, ...]) -> str:
-    return str(llguidance.LLMatcher.grammar_from_lark(plan_grammar(net)))
+def _grammar(held: HeldPlan) -> str:
+    return str(llguidance.LLMatcher.grammar_from_lark(plan_grammar(held)))
 
 
 @lru_cache(maxsize=4)
@@ -56,13 +56,13 @@ def _clear(bitmask: torch.Tensor, row: int, token_ids: list[int]) -> None:
 
 class GrammarLogitsProcessor:
     """Masks, at every step and for every row, the tokens the grammar does not allow next;
-    `net` holds the answer to a net the request states completely (see `net_lines`)."""
+    `held` holds the answer to what the request states exactly (see `request_plan`)."""
 
     def __init__(
-        self, tokenizer: Any, batch: int, prompt_length: int, net: tuple[str, ...] = ()
+        self, tokenizer: Any, batch: int, prompt_length: int, held: HeldPlan = NOTHING_HELD
     ) -> None:
         ll_tokenizer, self.letters = _compiled(tokenizer)
-        grammar = _grammar(net)
+        grammar = _grammar(held)
         self.tokenizer = tokenizer
         self.matchers = [llguidance.LLMatcher(ll_tokenizer, grammar) for _ in range(batch)]
         self.texts = [""] * batch

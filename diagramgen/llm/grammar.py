@@ -10,10 +10,14 @@ every layer read), the answer must be exactly that net: its layers in order, eac
 options the request states (an option it leaves open stays open), an optional flatten where a
 conv stack meets a dense layer, and its skips. A small model's commonest net mistake is a layer
 too many or too few, which no later check can repair; where the reading is not certain the
-grammar holds only the syntax.
+grammar holds only the syntax. Likewise a flow told as nothing but arrow chains
+(`RequestSpec.chain`) is held to its steps, in order, and its edges; each node's type and the
+style stay the model's.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from diagramgen.limits import (
     MAX_EDGE_LABEL_CHARS,
@@ -30,6 +34,7 @@ from diagramgen.limits import (
     MAX_UNITS,
     int_pattern,
 )
+from diagramgen.request.chains import FlowChain
 from diagramgen.request.layer_spec import LayerReading, LayerSpec
 from diagramgen.request.spec import read_request
 from diagramgen.style import PALETTES
@@ -117,21 +122,67 @@ def net_lines(reading: LayerReading) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def request_net(request: str) -> tuple[str, ...]:
-    """The lines a request's net must have where the request states it completely, else ().
+@dataclass(frozen=True)
+class HeldPlan:
+    """What decoding is held to: the line patterns of a net, or the steps and edges of a flow,
+    that the request states exactly; empty (false) when it states neither."""
+
+    net: tuple[str, ...] = ()
+    flow: FlowChain | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.net) or self.flow is not None
+
+
+NOTHING_HELD = HeldPlan()
+
+
+def request_plan(request: str) -> HeldPlan:
+    """What a request states exactly, for holding decoding to it.
     (Holding only a CNN's conv and pool layers where the rest is unsure was tried: on the
     natural set it excluded the truth in 5 of the 12 requests it held, so it is not done.)"""
     spec = read_request(request)
+    if spec.kind == "flow" and spec.chain is not None:
+        return HeldPlan(flow=spec.chain)
     lines = len(spec.layers.layers) + len(spec.layers.skips)
-    if spec.kind != "net" or lines > MAX_PLAN_LINES - 2:
-        return ()
-    return net_lines(spec.layers) if spec.layers.certain else ()
+    if spec.kind != "net" or lines > MAX_PLAN_LINES - 2 or not spec.layers.certain:
+        return HeldPlan()
+    return HeldPlan(net=net_lines(spec.layers))
 
 
-def plan_grammar(net: tuple[str, ...] = ()) -> str:
+def flow_lines(chain: FlowChain) -> tuple[list[str], list[str]]:
+    """A chain flow's node lines (up to their type, which stays the model's) and its edge
+    lines, written as the canonical writer does: edges that continue each other share a line."""
+    ids = _letters(len(chain.labels))
+    nodes = [f'node {ids[i]} "{label}" ' for i, label in enumerate(chain.labels)]
+    lines: list[list[int]] = []
+    for a, b in chain.edges:
+        if lines and lines[-1][-1] == a and b not in lines[-1]:
+            lines[-1].append(b)
+        else:
+            lines.append([a, b])
+    return nodes, [" -> ".join(ids[i] for i in line) for line in lines]
+
+
+def _lark_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _flow_grammar(chain: FlowChain, style: str) -> str:
+    nodes, edges = flow_lines(chain)
+    body = " ".join(f'{_lark_string(n)} NODE_TYPE "\\n"' for n in nodes)
+    body += " " + " ".join(f'{_lark_string(e)} "\\n"' for e in edges)
+    node_type = f"{_alt(NODE_TYPES)}( shape={_alt(list(SHAPE_WORDS))})?"
+    return (
+        f'start: FLOW_HEADER "\\n" {body} "end"\nFLOW_HEADER: /flow{style}/\n'
+        f"NODE_TYPE: /{node_type}/"
+    )
+
+
+def plan_grammar(held: HeldPlan = NOTHING_HELD) -> str:
     """One rule per layer count (so skips name existing layers) and per node count (so edges
-    name declared nodes, ids a, b, c, ... in order); with `net` (the regexes of a certain net's
-    lines, see `net_lines`) the answer is that net and nothing else."""
+    name declared nodes, ids a, b, c, ... in order); with a held net (the regexes of its lines,
+    see `net_lines`) or flow (its steps and edges) the answer is that and nothing else."""
     palettes = _alt(list(PALETTES))
     style = (
         f"( (horizontal|vertical))?( palette={palettes})?"
@@ -140,9 +191,12 @@ def plan_grammar(net: tuple[str, ...] = ()) -> str:
     )
     # Numbers exactly within the parser's limits (diagramgen.limits).
     n = int_pattern(MAX_UNITS)
-    if net:
+    if held.flow is not None:
+        return _flow_grammar(held.flow, style)
+    if held.net:
         body = " ".join(
-            '("flatten" "\\n")?' if line == OPTIONAL_FLATTEN else f'/{line}/ "\\n"' for line in net
+            '("flatten" "\\n")?' if line == OPTIONAL_FLATTEN else f'/{line}/ "\\n"'
+            for line in held.net
         )
         return f'start: NET_HEADER "\\n" {body} "end"\nNET_HEADER: /(nn|cnn){style}/'
 

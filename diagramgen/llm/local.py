@@ -9,7 +9,7 @@ import torch
 
 from diagramgen.assets import ADAPTER
 from diagramgen.llm import BackendError, Mode, Sampling
-from diagramgen.llm.grammar import request_net
+from diagramgen.llm.grammar import HeldPlan, request_plan
 from diagramgen.llm.prompt import messages
 
 
@@ -50,8 +50,8 @@ class TransformersBackend:
         self.model = self.model.to(self.device).eval()
         self.mode = mode
         self.constrained = constrained and mode == "plan"
-        # Hold a net the request states completely to that net (RequestSpec.certain); off, the
-        # grammar holds only the syntax: "the model alone" in the benchmarks.
+        # Hold a net or an arrow-chain flow the request states exactly (RequestSpec.certain);
+        # off, the grammar holds only the syntax: "the model alone" in the benchmarks.
         self.hold_to_request = True
         # Until a plan-trained adapter is loaded, worked examples in the prompt teach the format.
         self.few_shot = few_shot if few_shot is not None else adapter is None
@@ -76,8 +76,10 @@ class TransformersBackend:
         if self.constrained:
             from diagramgen.llm.constrain import GrammarLogitsProcessor
 
-            net = request_net(request) if self.hold_to_request else ()
-            processors.append(GrammarLogitsProcessor(self.tokenizer, sampling.n, ids.shape[1], net))
+            held = request_plan(request) if self.hold_to_request else HeldPlan()
+            processors.append(
+                GrammarLogitsProcessor(self.tokenizer, sampling.n, ids.shape[1], held)
+            )
         out = self.model.generate(
             ids,
             attention_mask=torch.ones_like(ids),

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from diagramgen.llm import BackendError, Mode, Sampling
-from diagramgen.llm.grammar import plan_grammar, request_net
+from diagramgen.llm.grammar import plan_grammar, request_plan
 from diagramgen.llm.prompt import messages
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
@@ -101,7 +101,7 @@ class OpenAIBackend:
                 "seed": sampling.seed,
             }
             if self.grammar == "vllm":
-                lark = plan_grammar(request_net(request))
+                lark = plan_grammar(request_plan(request))
                 body["guided_grammar"] = lark  # vLLM < 0.10
                 body["structured_outputs"] = {"grammar": lark}  # vLLM >= 0.10
             reply = self._post("/chat/completions", body)

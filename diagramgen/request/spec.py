@@ -5,7 +5,8 @@
 - for nets, the layers with their stated options (`layers.read_layers`), and whether that
   reading is certain enough to hold decoding to it;
 - for flows, the words that name steps, and whether the request asks for a decision (if /
-  otherwise / yes-no), a loop (back to / until / retry) or labelled edges;
+  otherwise / yes-no), a loop (back to / until / retry) or labelled edges; a flow told as
+  nothing but arrow chains is read exactly (`chains.read_chains`);
 - the numbers it states and the direction it wants.
 
 The spec ranks candidates (soft) everywhere; it constrains decoding only where `certain`.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from diagramgen.request.chains import FlowChain, read_chains
 from diagramgen.request.layer_spec import LayerReading
 from diagramgen.request.layers import read_layers
 from diagramgen.request.reading import numbers
@@ -179,11 +181,13 @@ class RequestSpec:
     decision: bool = False
     loop: bool = False
     orientation: str | None = None
+    chain: FlowChain | None = None  # a flow told exactly as arrow chains
 
     @property
     def certain(self) -> bool:
-        """True when decoding may be held to the layers read (a net read completely)."""
-        return self.kind == "net" and self.layers.certain
+        """True when decoding may be held to what was read: a net read completely, or a flow
+        told as nothing but arrow chains."""
+        return (self.kind == "net" and self.layers.certain) or self.chain is not None
 
 
 def refusal_for(request: str) -> str | None:
@@ -234,4 +238,5 @@ def read_request(request: str) -> RequestSpec:
         decision=kind == "flow" and bool(_DECISION.search(request)),
         loop=kind == "flow" and bool(_LOOP.search(request)),
         orientation=_orientation(request),
+        chain=read_chains(request) if kind == "flow" and not (refusal or layers.layers) else None,
     )
