@@ -225,7 +225,7 @@ def report(total: Tally, args: argparse.Namespace, corpus_size: int, seconds: fl
     return "\n".join(
         [
             f"`bench/fuzz.py --inputs {args.inputs}`: {seconds / 60:.0f} min on "
-            f"{args.workers} worker processes.",
+            f"{args.workers} worker process{'es' if args.workers > 1 else ''}.",
             "",
             "| inputs | rejected by the parsers (their own error) | parsed, laid out, measured, "
             "drawn as SVG | also rasterised to PNG | crashes | over 1 s | over 300 MB | "
