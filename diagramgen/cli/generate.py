@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -61,6 +62,7 @@ def generate(
     from diagramgen.llm import BackendConfig, BackendError, Sampling
     from diagramgen.personal.store import Store
     from diagramgen.pipeline import generate as run
+    from diagramgen.pipeline.generate import DUPLICATE
     from diagramgen.request import RequestError
 
     formats = export_formats(exports)
@@ -104,6 +106,11 @@ def generate(
     for c in result.candidates:
         mark = "*" if c.recommended else " "
         typer.echo(f"{mark} #{c.rank}  final {c.scores['final']:.2f}  {c.png}")
-    for d in result.dropped:
-        typer.echo(f"  dropped: {d['reason']}", err=True)
-    typer.echo(f"{len(result.candidates)} candidates in {result.seconds['total']:.1f} s -> {out}")
+    reasons = Counter(d["reason"] for d in result.dropped)
+    repeats = reasons.pop(DUPLICATE, 0)
+    for reason, times in reasons.items():
+        typer.echo(f"  dropped: {reason}" + (f" (x{times})" if times > 1 else ""), err=True)
+    if repeats:  # not a failure: the samples agreed
+        typer.echo(f"  {repeats} samples drew the same diagram as one above", err=True)
+    count = len(result.candidates)
+    typer.echo(f"{count} candidate{'s' * (count != 1)} in {result.seconds['total']:.1f} s -> {out}")
