@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -115,13 +116,23 @@ def _load_model(path: Path, adapter: Path | None, dtype: torch.dtype) -> Any:
     model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
     model = _merge_adapter(model, adapter).to(dtype)
     if cached is not None:
-        try:
-            partial = cached.with_name(cached.name + ".partial")
-            model.save_pretrained(partial)
-            partial.rename(cached)  # atomic: never a half-written cache
-        except OSError:
-            pass  # the cache is an optimisation; a read-only disk just loads slower
+        _save_merged(model, cached)
     return model
+
+
+def _save_merged(model: Any, cached: Path) -> None:
+    """Write the merged model to the cache: in a folder of this process's own, renamed into
+    place at once, so processes loading the same adapter together never see half a cache."""
+    import shutil
+
+    partial = cached.with_name(f"{cached.name}.partial-{os.getpid()}")
+    try:
+        model.save_pretrained(partial)
+        partial.rename(cached)
+    except Exception:  # the cache is an optimisation: a read-only disk, or another process
+        pass  # that got there first, just means this load was the slow one
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def _merged_dir(path: Path, adapter: Path, dtype: torch.dtype) -> Path | None:
