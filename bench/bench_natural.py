@@ -81,12 +81,12 @@ def run(args: argparse.Namespace) -> None:
     rows = list(read_jsonl(SET))[: args.limit or None]
     shard, shards = (int(n) for n in args.shard.split("/"))
     RESULTS.mkdir(exist_ok=True)
-    name = f"natural-{args.tag}" + (f".shard{shard}of{shards}" if shards > 1 else "")
-    out = RESULTS / f"{name}.jsonl"
+    # Each run writes a file of its own (never a file another run wrote), keeping what it has.
+    out = RESULTS / f"natural-{args.tag}.shard{shard}of{shards}.jsonl"
     done = load_results(args.tag)
     free = BackendConfig(adapter=args.adapter, hold_to_request=False).load()
     held = BackendConfig(adapter=args.adapter, hold_to_request=True).load()
-    mine: dict[str, dict[str, Any]] = {}
+    mine = {r["id"]: r for r in read_jsonl(out)} if out.exists() else {}
     for i, row in enumerate(rows):
         if i % shards != shard:
             continue
