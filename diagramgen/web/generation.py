@@ -16,9 +16,7 @@ router = APIRouter()
 
 
 @router.post("/generate", response_class=HTMLResponse)
-async def start(
-    request: Request, text: Annotated[str, Form(alias="request")] = ""
-) -> Response:
+async def start(request: Request, text: Annotated[str, Form(alias="request")] = "") -> Response:
     """Queue a generation for this user (one at a time, a few a minute)."""
     web = web_app(request)
     user = session_user(request)
