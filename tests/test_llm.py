@@ -75,6 +75,14 @@ def test_a_flow_told_as_arrow_chains_is_held_to_its_steps_and_edges(tokenizer) -
     assert not _accepts(tokenizer, right.replace("vector DB", "Vector database"), held)
     assert not _accepts(tokenizer, right.replace("a -> b -> c -> d -> e", "a -> b -> c -> e"), held)
     assert not _accepts(tokenizer, right.replace('node e "answer" text\n', ""), held)
+    said = request_plan("client -(HTTPS)-> API -> worker --writes to--> queue")
+    labelled = (
+        'flow horizontal\nnode a "client" process\nnode b "API" process\n'
+        'node c "worker" process\nnode d "queue" db\na -> b "HTTPS"\nb -> c\n'
+        'c -> d "writes to"\nend\n'
+    )
+    assert _accepts(tokenizer, labelled, said)
+    assert not _accepts(tokenizer, labelled.replace(' "HTTPS"', ""), said)
     loop = request_plan("train -> evaluate -> deploy; evaluate -> train")
     assert loop.flow is not None and loop.flow.edges == ((0, 1), (1, 2), (1, 0))
 

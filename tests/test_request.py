@@ -207,6 +207,10 @@ def test_flows_told_as_arrow_chains_are_read_exactly() -> None:
     assert closing is not None and closing.labels == ("load", "clean", "train")
     typo = read_chains("scan image --> archve embeddings. Archive embeddings => log query")
     assert typo is not None and len(typo.labels) == 3
+    said = read_chains("client -(HTTPS)-> API gateway -> auth --writes to--> users DB")
+    assert said is not None and said.edge_labels == ("HTTPS", "", "writes to")
+    mermaid = read_chains("upload -->|virus found| quarantine")
+    assert mermaid is not None and mermaid.edge_labels == ("virus found",)
 
 
 @pytest.mark.parametrize(
@@ -238,9 +242,11 @@ def test_chain_readings_agree_with_the_generators_truth() -> None:
         if chain is None:
             continue
         nodes = [{"id": f"n{i}", "label": x, "type": "process"} for i, x in enumerate(chain.labels)]
-        edges = [[f"n{a}", f"n{b}"] for a, b in chain.edges]
+        pairs = zip(chain.edges, chain.edge_labels, strict=True)
+        edges = [[f"n{a}", f"n{b}", *([x] if x else [])] for (a, b), x in pairs]
+        # node types stay the model's under the hold: compared on steps, edges and labels
+        truth = example.structure
+        truth = {**truth, "nodes": [{**n, "type": "process"} for n in truth["nodes"]]}
         held += 1
-        right += compare_structures(
-            {"kind": "flow", "nodes": nodes, "edges": edges}, example.structure
-        ).exact
+        right += compare_structures({"kind": "flow", "nodes": nodes, "edges": edges}, truth).exact
     assert held > 80 and right >= 0.97 * held

@@ -4,8 +4,9 @@ of asking for a flow that states its steps and edges exactly, read without a mod
 A request is read as chains only when every statement in it is one: steps of at most six words
 between arrows, statements split by lines, semicolons or full stops, a title before a colon
 ("RAG flow: ...") and statements that name no step ("please draw it top to bottom") allowed
-around them. A step with anything a chain cannot carry (a question, a condition or yes/no, a
-loop word, a fan-in "and", brackets, an edge label) leaves the whole request to the model.
+around them. An arrow may carry a short label (`A -(writes)-> B`, `A --over HTTP--> B`,
+`A -->|yes| B`). A step with anything a chain cannot carry (a question, a condition or yes/no,
+a loop word, a fan-in "and", brackets) leaves the whole request to the model.
 The same step named twice is one node, so "A -> B; B -> C; C -> A" is a loop.
 """
 
@@ -16,9 +17,19 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import pairwise
 
-from diagramgen.limits import MAX_PLAN_LABEL_CHARS, MAX_PLAN_LINES, MAX_PLAN_NODES
+from diagramgen.limits import (
+    MAX_EDGE_LABEL_CHARS,
+    MAX_PLAN_LABEL_CHARS,
+    MAX_PLAN_LINES,
+    MAX_PLAN_NODES,
+)
 
 ARROW = re.compile(r"\s*(?:-+>|→|⟶|➔|➜|➝|=+>|⇒)\s*")
+# An arrow with a label on it: A -(writes)-> B, A --over HTTP--> B, A -->|yes| B.
+_LABELLED = re.compile(
+    r"\s*(?:-+\s*\(\s*([^()\-<>|]{1,30}?)\s*\)\s*-+>|-{2,}\s*([^()\-<>|]{1,30}?)\s*-{2,}>"
+    r"|-+>\s*\|\s*([^|()<>]{1,30}?)\s*\|)\s*"
+)
 _STATEMENT_END = re.compile(r"\n+|;|(?<=[^\W\d_]{2})\.(?:\s+|$)")
 # "... 흐름도를 그려줘" closing the last step: asking for the drawing, not a step's name.
 _KOREAN_ASK = re.compile(
@@ -54,6 +65,7 @@ class FlowChain:
 
     labels: tuple[str, ...]
     edges: tuple[tuple[int, int], ...]
+    edge_labels: tuple[str, ...] = ()  # one per edge, "" for none
 
 
 def read_chains(request: str) -> FlowChain | None:
@@ -72,9 +84,10 @@ def read_chains(request: str) -> FlowChain | None:
     labels: dict[str, int] = {}
     names: list[str] = []
     edges: list[tuple[int, int]] = []
+    edge_labels: list[str] = []
     for statement in statements:
         statement = _LIST_MARK.sub("", statement)
-        steps = ARROW.split(statement)
+        steps, said = _split_arrows(statement)
         if len(steps) < 2:
             if statement and not _is_filler(statement):
                 return None
@@ -89,14 +102,41 @@ def read_chains(request: str) -> FlowChain | None:
                 labels[key] = len(names)
                 names.append(label)
             ids.append(labels[key])
-        for a, b in pairwise(ids):
-            if a == b:
+        for (a, b), label in zip(pairwise(ids), said, strict=True):
+            if a == b or (label and _edge_label(label) is None):
                 return None
             if (a, b) not in edges:
                 edges.append((a, b))
+                edge_labels.append(label)
     if not edges or len(names) > MAX_PLAN_NODES or len(edges) > MAX_PLAN_LINES:
         return None
-    return FlowChain(tuple(names), tuple(edges))
+    return FlowChain(tuple(names), tuple(edges), tuple(edge_labels))
+
+
+def _split_arrows(statement: str) -> tuple[list[str], list[str]]:
+    """The steps between a statement's arrows, and the label on each arrow ("" for none)."""
+    steps: list[str] = []
+    labels: list[str] = []
+    at = 0
+    while True:
+        labelled, plain = _LABELLED.search(statement, at), ARROW.search(statement, at)
+        arrow = labelled if labelled and (not plain or labelled.start() <= plain.start()) else plain
+        if arrow is None:
+            steps.append(statement[at:])
+            return steps, labels
+        steps.append(statement[at : arrow.start()])
+        labels.append(
+            next((g.strip() for g in arrow.groups() if g), "") if arrow is labelled else ""
+        )
+        at = arrow.end()
+
+
+def _edge_label(label: str) -> str | None:
+    """An arrow's label, or None when it says more than a few words."""
+    words = label.split()
+    if not words or len(words) > 4 or len(label) > MAX_EDGE_LABEL_CHARS:
+        return None
+    return None if re.search(r"[?\[\]{}|,:;\"\\<>=&/]", label) else label
 
 
 def _same_step(key: str, known: dict[str, int]) -> str:
