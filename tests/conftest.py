@@ -8,6 +8,9 @@ for those that drive Chromium. `make test-fast` leaves both out.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +66,20 @@ def embedded_backend() -> Any:
     from diagramgen.llm import load_backend
 
     return load_backend("embedded")
+
+
+@pytest.fixture(scope="module")
+def server_url() -> Iterator[str]:
+    """tests/openai_server.py, a real OpenAI-compatible HTTP server that answers at once with
+    canned plans: its base URL (one server per test module)."""
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("openai_server.py"))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    port = proc.stdout.readline().strip()
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+    proc.stdout.close()

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,21 +15,6 @@ from diagramgen.pipeline import generate
 from diagramgen.request import RequestError
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def server_url() -> Iterator[str]:
-    proc = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("openai_server.py"))],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    port = proc.stdout.readline().strip()
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
-    proc.stdout.close()
 
 
 def test_openai_backend_returns_n_samples(server_url: str) -> None:

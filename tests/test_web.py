@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import secrets
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -68,19 +66,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def model_server() -> Iterator[str]:
-    """tests/openai_server.py: a real HTTP model server that answers at once."""
-    proc = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("openai_server.py"))],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    port = proc.stdout.readline().strip()
-    yield f"openai:http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
-    proc.stdout.close()
+def model_server(server_url: str) -> str:
+    """The test model server (conftest's `server_url`) as a backend spec."""
+    return f"openai:{server_url}"
 
 
 @pytest.fixture(scope="module")
