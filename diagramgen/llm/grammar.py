@@ -142,11 +142,11 @@ def request_plan(request: str) -> HeldPlan:
     (Holding only a CNN's conv and pool layers where the rest is unsure was tried: on the
     natural set it excluded the truth in 5 of the 12 requests it held, so it is not done.)"""
     spec = read_request(request)
-    if spec.kind == "flow" and spec.chain is not None:
+    if spec.chain is not None:
         return HeldPlan(flow=spec.chain)
     lines = len(spec.layers.layers) + len(spec.layers.skips)
-    if spec.kind != "net" or lines > MAX_PLAN_LINES - 2 or not spec.layers.certain:
-        return HeldPlan()
+    if not spec.certain or lines > MAX_PLAN_LINES - 2:
+        return NOTHING_HELD
     return HeldPlan(net=net_lines(spec.layers))
 
 
@@ -195,8 +195,6 @@ def plan_grammar(held: HeldPlan = NOTHING_HELD) -> str:
         f"( shape={_alt([w for w, s in SHAPE_WORDS.items() if s in HEADER_SHAPES])})?"
         "( line=(arrow|line|dashed))?"
     )
-    # Numbers exactly within the parser's limits (diagramgen.limits).
-    n = int_pattern(MAX_UNITS)
     if held.flow is not None:
         return _flow_grammar(held.flow, style)
     if held.net:
@@ -205,7 +203,8 @@ def plan_grammar(held: HeldPlan = NOTHING_HELD) -> str:
             for line in held.net
         )
         return f'start: NET_HEADER "\\n" {body} "end"\nNET_HEADER: /(nn|cnn){style}/'
-
+    # Numbers exactly within the parser's limits (diagramgen.limits).
+    n = int_pattern(MAX_UNITS)
     side = int_pattern(MAX_IMAGE_SIDE)
     kk = int_pattern(MAX_KERNEL)
     k = f"{kk}x{kk}"

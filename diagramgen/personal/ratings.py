@@ -3,7 +3,6 @@ used by the CLI (`rate`, `ratings import`) and the web app alike."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
@@ -17,10 +16,10 @@ from diagramgen.render import save
 from diagramgen.render.raster import IMAGE_SUFFIXES
 
 
-def image_record(image: Path) -> ImageRecord:
-    """An image file as the store keeps it: its content hash, the text of the .txt file beside
-    it (if any), and its latent when the image can be read."""
-    data = image.read_bytes()
+def image_record(image: Path, digest: str | None = None) -> ImageRecord:
+    """An image file as the store keeps it: its content hash (`digest` when already known),
+    the text of the .txt file beside it (if any), and its latent when the image can be read."""
+    digest = digest or image_hash(image)
     text_file = image.with_suffix(".txt")
     text = text_file.read_text(encoding="utf-8", errors="replace") if text_file.is_file() else ""
     try:
@@ -28,7 +27,12 @@ def image_record(image: Path) -> ImageRecord:
     except (OSError, ValueError):
         latent = None  # not an image we can read: the rating is kept, without a latent
     model = None if latent is None else encoder_id()
-    return ImageRecord(str(image.resolve()), sha256(data).hexdigest(), text, latent, model)
+    return ImageRecord(str(image.resolve()), digest, text, latent, model)
+
+
+def image_hash(image: Path) -> str:
+    """The key of an image's content (the same picture under any name is one diagram)."""
+    return sha256(image.read_bytes()).hexdigest()
 
 
 def rate_image(store: Store, user: str, image: Path, score: float) -> int:
@@ -37,9 +41,7 @@ def rate_image(store: Store, user: str, image: Path, score: float) -> int:
     return diagram_id
 
 
-def import_rating_folders(
-    store: Store, folder: Path, user: str, progress: Callable[[int], None] | None = None
-) -> ImportCount:
+def import_rating_folders(store: Store, folder: Path, user: str) -> ImportCount:
     """Import ratings laid out like the seed's knn_user_score/0 .. 5/ folders of images. Safe
     to repeat or run concurrently: an image already rated the same is skipped."""
     count, seen = ImportCount(), set()
@@ -48,16 +50,14 @@ def import_rating_folders(
             if image.suffix.lower() not in IMAGE_SUFFIXES or not image.is_file():
                 continue
             count.images += 1
-            digest = sha256(image.read_bytes()).hexdigest()
+            digest = image_hash(image)
             if digest in seen:  # the same picture in two folders: the first one counts
                 continue
             seen.add(digest)
             known = store.rated_image(user, digest)
             if known is None or known[1] != score:  # the latent only for what is new
-                _, added = store.rate_image(user, image_record(image), score)
+                _, added = store.rate_image(user, image_record(image, digest), score)
                 count.added += added
-            if progress:
-                progress(1)
     return count
 
 

@@ -50,7 +50,7 @@ class JobQueue:
         Limited when `limit` jobs are already waiting or running."""
         job = Job(secrets.token_urlsafe(12), owner, request)
         with self._lock:
-            unfinished = sum(not j.done for j in self._jobs.values())
+            unfinished = self._unfinished()
             if unfinished >= self.limit:
                 wait = self._seconds * (unfinished - self.limit + 1)
                 raise Limited("the server is busy: try again in a minute", min(wait, 600))
@@ -75,7 +75,10 @@ class JobQueue:
     def unfinished(self) -> int:
         """How many jobs are waiting or running."""
         with self._lock:
-            return sum(not j.done for j in self._jobs.values())
+            return self._unfinished()
+
+    def _unfinished(self) -> int:  # the caller holds the lock
+        return sum(not j.done for j in self._jobs.values())
 
     def _run(self, job: Job) -> None:
         start = time.monotonic()
