@@ -221,14 +221,10 @@ def admits_truth(plan: HeldPlan, truth: dict[str, Any]) -> bool:
 def _chain_admits(chain: FlowChain, truth: dict[str, Any]) -> bool:
     """The chain's steps and edges are the truth's (node types stay free, so a decision in the
     truth is taken as the type the model may give)."""
-    nodes = [{"id": f"n{i}", "label": x, "type": "process"} for i, x in enumerate(chain.labels)]
-    said = chain.edge_labels or ("",) * len(chain.edges)
-    pairs = zip(chain.edges, said, strict=True)
-    edges = [[f"n{a}", f"n{b}", *([x] if x else [])] for (a, b), x in pairs]
     if truth.get("kind") != "flow":
         return False  # a net read as a flow
     truth = {**truth, "nodes": [{**n, "type": "process"} for n in truth["nodes"]]}
-    return compare_structures({"kind": "flow", "nodes": nodes, "edges": edges}, truth).exact
+    return compare_structures(chain.structure(), truth).exact
 
 
 def constraint(args: argparse.Namespace) -> None:

@@ -155,9 +155,8 @@ def flow_lines(chain: FlowChain) -> tuple[list[str], list[str]]:
     lines, written as the canonical writer does: edges that continue each other share a line."""
     ids = _letters(len(chain.labels))
     nodes = [f'node {ids[i]} "{label}" ' for i, label in enumerate(chain.labels)]
-    said = chain.edge_labels or ("",) * len(chain.edges)
     lines: list[tuple[list[int], str]] = []
-    for (a, b), label in zip(chain.edges, said, strict=True):
+    for (a, b), label in zip(chain.edges, chain.edge_labels, strict=True):
         if label:  # a labelled edge has a line of its own: a -> b "yes"
             lines.append(([a, b], label))
         elif lines and not lines[-1][1] and lines[-1][0][-1] == a and b not in lines[-1][0]:

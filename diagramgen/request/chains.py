@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import pairwise
 
+from diagramgen.diagram import Structure, StructureNode, structure_edge
 from diagramgen.limits import (
     MAX_EDGE_LABEL_CHARS,
     MAX_PLAN_LABEL_CHARS,
@@ -65,7 +66,18 @@ class FlowChain:
 
     labels: tuple[str, ...]
     edges: tuple[tuple[int, int], ...]
-    edge_labels: tuple[str, ...] = ()  # one per edge, "" for none
+    edge_labels: tuple[str, ...]  # one per edge, "" for none
+
+    def structure(self) -> Structure:
+        """The flow as the structure summary states it (every node a process: the type of a
+        node is not something a chain says)."""
+        nodes: list[StructureNode] = [
+            {"id": f"n{i}", "label": label, "type": "process"}
+            for i, label in enumerate(self.labels)
+        ]
+        pairs = zip(self.edges, self.edge_labels, strict=True)
+        edges = [structure_edge(f"n{a}", f"n{b}", said) for (a, b), said in pairs]
+        return Structure(kind="flow", layers=[], nodes=nodes, edges=edges)
 
 
 def read_chains(request: str) -> FlowChain | None:
