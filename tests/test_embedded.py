@@ -51,4 +51,4 @@ def test_the_merged_model_is_cached_and_answers_the_same(
     merged = load_backend("embedded").generate(request, Sampling(n=2, seed=1))[0]
     assert len(list((tmp_path / "merged").glob("*/model.safetensors"))) == 1
     cached = embedded_backend.generate(request, Sampling(n=2, seed=1))[0]
-    assert merged == cached
+    assert merged == cached, (merged, cached)

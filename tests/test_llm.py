@@ -12,11 +12,11 @@ from diagramgen.data import generate_examples
 from diagramgen.formats.plan import parse_plan
 from diagramgen.formats.plan_writer import plan_to_text
 from diagramgen.llm import BackendError, Sampling, cut_at_end, load_backend
-from diagramgen.llm.constrain import GrammarLogitsProcessor
+from diagramgen.llm.constrain import GrammarMasks
 from diagramgen.llm.grammar import HeldPlan
 
 
-def _allowed_ids(processor: GrammarLogitsProcessor, row: int, vocab: int) -> list[int]:
+def _allowed_ids(processor: GrammarMasks, row: int, vocab: int) -> list[int]:
     mask = processor.allowed(row)
     bits = [(int(mask[t >> 5]) >> (t & 31)) & 1 for t in range(vocab)]
     return [t for t, bit in enumerate(bits) if bit]
@@ -24,9 +24,9 @@ def _allowed_ids(processor: GrammarLogitsProcessor, row: int, vocab: int) -> lis
 
 def test_every_canonical_answer_is_inside_the_grammar(tokenizer) -> None:
     examples = list(generate_examples(150, seed=11))
-    processor = GrammarLogitsProcessor(tokenizer, 1, 0)
+    processor = GrammarMasks(tokenizer, 1)
     for example in examples:
-        processor.__init__(tokenizer, 1, 0)
+        processor.__init__(tokenizer, 1)
         matcher = processor.matchers[0]
         ids = tokenizer(example.answer.rstrip("\n"), add_special_tokens=False)["input_ids"]
         assert matcher.consume_tokens(ids), example.answer
@@ -37,7 +37,7 @@ def test_a_net_the_request_states_completely_is_held_to_it(tokenizer) -> None:
     from diagramgen.llm.grammar import request_plan as request_net
 
     def accepts(net: Any, answer: str) -> bool:
-        matcher = GrammarLogitsProcessor(tokenizer, 1, 0, net).matchers[0]
+        matcher = GrammarMasks(tokenizer, 1, net).matchers[0]
         ids = tokenizer(answer.rstrip("\n"), add_special_tokens=False)["input_ids"]
         return bool(matcher.consume_tokens(ids)) and matcher.is_accepting()
 
@@ -94,7 +94,7 @@ def test_random_walks_under_the_constraint_always_parse(tokenizer) -> None:
     eos = tokenizer.eos_token_id
     rng = random.Random(0)
     for _ in range(12):
-        processor = GrammarLogitsProcessor(tokenizer, 1, 0)
+        processor = GrammarMasks(tokenizer, 1)
         tokens: list[int] = []
         for _ in range(400):
             processor.fill(0)
@@ -128,17 +128,21 @@ def test_bad_backend_specs_are_user_errors() -> None:
         Sampling(n=0)
 
 
-def test_processor_masks_scores_in_place(tokenizer) -> None:
-    processor = GrammarLogitsProcessor(tokenizer, 2, 3)
-    scores = torch.zeros(2, len(tokenizer))
-    out = processor(torch.zeros(2, 3, dtype=torch.long), scores)
-    allowed = torch.isfinite(out[0]).nonzero().flatten().tolist()
-    assert 0 < len(allowed) < 100  # only header words can start a plan
-    assert all(tokenizer.decode([t]).strip()[:1] in "ncf" for t in allowed)
+def test_a_plan_can_only_start_with_a_header_word(tokenizer) -> None:
+    from diagramgen.llm.decode import unpack_masks
+
+    masks = GrammarMasks(tokenizer, 2)
+    masks.fill(0)
+    masks.fill(1)
+    allowed = unpack_masks(masks.bitmask, len(tokenizer))
+    assert torch.equal(allowed[0], allowed[1])
+    first = allowed[0].nonzero().flatten().tolist()
+    assert 0 < len(first) < 100  # only header words can start a plan
+    assert all(tokenizer.decode([t]).strip()[:1] in "ncf" for t in first)
 
 
 def _accepts(tokenizer, answer: str, held: Any = None) -> bool:
-    matcher = GrammarLogitsProcessor(tokenizer, 1, 0, held or HeldPlan()).matchers[0]
+    matcher = GrammarMasks(tokenizer, 1, held or HeldPlan()).matchers[0]
     ids = tokenizer(answer.rstrip("\n"), add_special_tokens=False)["input_ids"]
     return bool(matcher.consume_tokens(ids)) and matcher.is_accepting()
 
@@ -156,3 +160,42 @@ def test_the_grammar_admits_labels_groups_shapes_and_repeats(tokenizer) -> None:
         assert _accepts(tokenizer, answer), answer
     assert not _accepts(tokenizer, flow.replace("a, c", "a, z"))  # no such node
     assert not _accepts(tokenizer, flow.replace('"no"', '"' + "n" * 31 + '"'))  # too long
+
+
+def test_the_decoding_loop_stops_each_row_at_its_end_line(embedded_backend) -> None:
+    from diagramgen.llm.constrain import GrammarMasks
+    from diagramgen.llm.decode import ConstrainedSampler
+
+    backend, tokenizer = embedded_backend, embedded_backend.tokenizer
+    prompt = backend.prompt_ids("ML pipeline: load data, clean data, train model, evaluate")
+
+    def sample(share: float, sampling: Sampling) -> list[str]:
+        sampler = ConstrainedSampler(backend.model, narrow_share=share)
+        with torch.inference_mode():
+            rows = sampler.sample(prompt, GrammarMasks(tokenizer, sampling.n), sampling, -1)
+        return [tokenizer.decode(row) for row in rows]
+
+    answers = sample(0.25, Sampling(n=4, seed=3))
+    assert len(answers) == 4 and answers == sample(0.25, Sampling(n=4, seed=3))
+    for answer in answers:
+        assert answer.endswith("\nend"), answer  # nothing sampled after the end line
+        parse_plan(answer)
+    assert len(set(answers)) > 1  # the rows are sampled, not copies
+    # the narrow output layer picks what the full one picks (near-greedy, so comparable)
+    cold = Sampling(n=2, seed=0, temperature=0.05)
+    assert sample(0.0, cold) == sample(1.0, cold)
+
+
+def test_a_packed_linear_layer_answers_as_the_plain_one() -> None:
+    from diagramgen.llm.packed import PackedLinear
+
+    torch.manual_seed(0)
+    linear = torch.nn.Linear(64, 96, bias=False).to(torch.bfloat16)
+    try:
+        packed = PackedLinear(linear)
+    except RuntimeError:
+        pytest.skip("oneDNN cannot pack bf16 weights on this CPU")
+    with torch.inference_mode():
+        for shape in [(5, 64), (3, 1, 64), (1, 43, 64)]:
+            x = torch.randn(*shape, dtype=torch.bfloat16)
+            assert torch.equal(packed(x), linear(x))

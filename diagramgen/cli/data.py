@@ -19,20 +19,32 @@ def data_sft(
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 0,
     val_fraction: Annotated[float, typer.Option(min=0.01, max=0.5)] = 0.1,
     seed_data: SeedDataOption = None,
+    mix: Annotated[
+        str | None,
+        typer.Option(
+            metavar="<family=weight,...>",
+            help="Share of each generator family (nn, cnn, flow, composed-net, composed-flow); "
+            "default nn=0.12,cnn=0.1,flow=0.13,composed-net=0.3,composed-flow=0.35.",
+        ),
+    ] = None,
 ) -> None:
     """Synthetic (request, plan, structure) examples, plus the seed's 280 net requests."""
     from rich.progress import Progress
 
-    from diagramgen.data import make_sft_dataset
+    from diagramgen.data import make_sft_dataset, parse_mix
     from diagramgen.seedbench import default_seed_data
 
+    try:
+        weights = parse_mix(mix) if mix is not None else None
+    except ValueError as error:
+        raise fail(f"--mix: {error}", 2) from None
     seed_data = seed_data or default_seed_data()
     if seed_data is None:
         typer.echo("warning: no seed data found; benchmark requests cannot be excluded", err=True)
     with Progress(transient=True) as progress:
         task = progress.add_task("making examples", total=count)
         info = make_sft_dataset(
-            out, count, seed, val_fraction, seed_data, lambda n: progress.advance(task, n)
+            out, count, seed, val_fraction, seed_data, lambda n: progress.advance(task, n), weights
         )
     typer.echo(f"wrote {info.train} training and {info.val} validation examples to {out}")
 

@@ -38,6 +38,25 @@ SAMPLERS: dict[str, Callable[[random.Random], Example]] = {
 MIX = {"nn": 0.12, "cnn": 0.1, "flow": 0.13, "composed-net": 0.3, "composed-flow": 0.35}
 
 
+def parse_mix(text: str) -> dict[str, float]:
+    """`composed-flow=0.6,nn=0.1` -> weights by family; families left out weigh nothing."""
+    mix: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        family, _, weight = part.partition("=")
+        family = family.strip()
+        if family not in SAMPLERS:
+            raise ValueError(f"unknown family {family!r} (families: {', '.join(SAMPLERS)})")
+        try:
+            mix[family] = float(weight)
+        except ValueError:
+            raise ValueError(f"{part!r}: a weight must be a number") from None
+        if not 0 <= mix[family] < float("inf"):
+            raise ValueError(f"{part!r}: a weight must be a finite number >= 0")
+    if sum(mix.values()) <= 0:
+        raise ValueError("the mix must give some family a weight above 0")
+    return mix
+
+
 def request_key(request: str) -> str:
     """Requests that differ only in case or spacing count as the same request."""
     return " ".join(request.lower().split())
@@ -149,6 +168,7 @@ def make_sft_dataset(
     val_fraction: float = 0.1,
     seed_data: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    mix: dict[str, float] | None = None,
 ) -> DatasetInfo:
     """Write train/val JSONL: `count` synthetic examples plus the seed's net requests."""
     if not 0 < val_fraction < 1:
@@ -156,7 +176,7 @@ def make_sft_dataset(
     held_out = benchmark_requests(seed_data)
     natural = HeldOut.of(natural_requests())
     examples = []
-    for example in generate_examples(count, seed, exclude=held_out, held_out=natural):
+    for example in generate_examples(count, seed, held_out, mix, natural):
         examples.append(example)
         if progress:
             progress(1)
@@ -176,6 +196,7 @@ def make_sft_dataset(
         "count": count,
         "seed": seed,
         "val_fraction": val_fraction,
+        "mix": mix or MIX,
         "train": len(train),
         "val": len(val),
     }

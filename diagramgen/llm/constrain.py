@@ -1,4 +1,4 @@
-"""A logits processor that keeps every sampled sequence inside the plan grammar.
+"""Grammar masks that keep every sampled sequence inside the plan grammar.
 
 The grammar (llguidance) fixes the syntax, the layer and node counts that references may
 name, and the end line; one check it cannot express, an edge from a node to itself, is masked
@@ -13,7 +13,6 @@ from typing import Any
 
 import llguidance
 import llguidance.hf
-import llguidance.torch
 import torch
 
 from diagramgen.llm import BackendError
@@ -54,22 +53,20 @@ def _clear(bitmask: torch.Tensor, row: int, token_ids: list[int]) -> None:
         bitmask[row, t >> 5] = word - (1 << 32) if word >= 1 << 31 else word
 
 
-class GrammarLogitsProcessor:
-    """Masks, at every step and for every row, the tokens the grammar does not allow next;
-    `held` holds the answer to what the request states exactly (see `request_plan`)."""
+class GrammarMasks:
+    """One grammar matcher per sampled row: the tokens each row may take next, as a packed
+    bitmask; `held` holds the answer to what the request states exactly (see `request_plan`)."""
 
-    def __init__(
-        self, tokenizer: Any, batch: int, prompt_length: int, held: HeldPlan = NOTHING_HELD
-    ) -> None:
+    def __init__(self, tokenizer: Any, batch: int, held: HeldPlan = NOTHING_HELD) -> None:
         ll_tokenizer, self.letters = _compiled(tokenizer)
         grammar = _grammar(held)
         self.tokenizer = tokenizer
         self.matchers = [llguidance.LLMatcher(ll_tokenizer, grammar) for _ in range(batch)]
         self.texts = [""] * batch
-        self.prompt_length = prompt_length
-        self.bitmask: torch.Tensor = llguidance.torch.allocate_token_bitmask(
-            batch, ll_tokenizer.vocab_size
-        )
+        # packed: bit t of row r says whether token t may come next (llguidance's layout; its
+        # torch helpers are not used, as importing them imports torch's compiler, 1.2 s cold)
+        words = (ll_tokenizer.vocab_size + 31) // 32
+        self.bitmask = torch.full((batch, words), -1, dtype=torch.int32)
 
     def allowed(self, row: int) -> torch.Tensor:
         """The packed mask for one row (after `fill`)."""
@@ -82,24 +79,19 @@ class GrammarLogitsProcessor:
             matcher.consume_token(token_id)
             self.texts[row] += self.tokenizer.decode([token_id])
 
+    def complete(self, row: int) -> bool:
+        """True once the row's answer is a whole plan (its `end` line written)."""
+        matcher = self.matchers[row]
+        return bool(matcher.is_stopped() or matcher.is_accepting())
+
     def fill(self, row: int) -> None:
         """Write the row's allowed next tokens into the bitmask (all, once its matcher failed)."""
         matcher = self.matchers[row]
         if matcher.is_error():
             self.bitmask[row] = -1  # never leave a row with no allowed token
             return
-        llguidance.torch.fill_next_token_bitmask(matcher, self.bitmask, row)
+        words = self.bitmask[row]
+        matcher.unsafe_compute_mask_ptr(words.data_ptr(), 4 * words.numel())
         last = _LAST_ID.search(self.texts[row][-8:])
         if last:  # no edge from a node to itself
             _clear(self.bitmask, row, self.letters.get(last.group(1), []))
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        """Advance each row by its last token; mask the scores to what the grammar allows next."""
-        if input_ids.shape[1] > self.prompt_length:
-            for row, token_id in enumerate(input_ids[:, -1].tolist()):  # one device sync
-                self.advance(row, token_id)
-        for row in range(len(self.matchers)):
-            self.fill(row)
-        mask = self.bitmask.to(scores.device, non_blocking=True)  # built on the CPU
-        llguidance.torch.apply_token_bitmask_inplace(scores, mask)
-        return scores

@@ -10,7 +10,9 @@ import torch
 
 from diagramgen.assets import ADAPTER
 from diagramgen.llm import BackendError, Mode, Sampling
+from diagramgen.llm.decode import ConstrainedSampler
 from diagramgen.llm.grammar import HeldPlan, request_plan
+from diagramgen.llm.packed import pack_linear_layers
 from diagramgen.llm.prompt import messages
 
 
@@ -49,6 +51,7 @@ class TransformersBackend:
         self.adapter = adapter
         self.model = _load_model(path, Path(adapter) if adapter else None, dtype)
         self.model = self.model.to(self.device).eval()
+        self.packed_layers = pack_linear_layers(self.model)  # CPU only, where it is faster
         self.mode = mode
         self.constrained = constrained and mode == "plan"
         # Hold a net or an arrow-chain flow the request states exactly (RequestSpec.certain);
@@ -56,6 +59,8 @@ class TransformersBackend:
         self.hold_to_request = True
         # Until a plan-trained adapter is loaded, worked examples in the prompt teach the format.
         self.few_shot = few_shot if few_shot is not None else adapter is None
+        self.sampler: ConstrainedSampler | None = None
+        self.timings: dict[str, float] = {}  # seconds per decoding stage, summed (benchmarks)
 
     def prompt_ids(self, request: str) -> list[int]:
         """Token ids of the chat prompt for one request, ending where the answer starts."""
@@ -69,18 +74,18 @@ class TransformersBackend:
         return [self._sample(request, sampling) for request in requests]
 
     def _sample(self, request: str, sampling: Sampling) -> list[str]:
-        from transformers import LogitsProcessorList
-
-        ids = torch.tensor([self.prompt_ids(request)], device=self.device)
-        torch.manual_seed(sampling.seed)
-        processors = LogitsProcessorList()
+        prompt = self.prompt_ids(request)
         if self.constrained:
-            from diagramgen.llm.constrain import GrammarLogitsProcessor
+            from diagramgen.llm.constrain import GrammarMasks
 
             held = request_plan(request) if self.hold_to_request else HeldPlan()
-            processors.append(
-                GrammarLogitsProcessor(self.tokenizer, sampling.n, ids.shape[1], held)
+            masks = GrammarMasks(self.tokenizer, sampling.n, held)
+            answers = self._sampler().sample(
+                prompt, masks, sampling, self.tokenizer.eos_token_id, self.timings
             )
+            return list(self.tokenizer.batch_decode(answers, skip_special_tokens=True))
+        ids = torch.tensor([prompt], device=self.device)
+        torch.manual_seed(sampling.seed)
         out = self.model.generate(
             ids,
             attention_mask=torch.ones_like(ids),
@@ -89,12 +94,16 @@ class TransformersBackend:
             top_p=sampling.top_p,
             max_new_tokens=sampling.max_new_tokens,
             num_return_sequences=sampling.n,
-            logits_processor=processors,
             pad_token_id=self.tokenizer.pad_token_id,
             eos_token_id=self.tokenizer.eos_token_id,
         )
         new = out[:, ids.shape[1] :]
         return list(self.tokenizer.batch_decode(new, skip_special_tokens=True))
+
+    def _sampler(self) -> ConstrainedSampler:
+        if self.sampler is None:
+            self.sampler = ConstrainedSampler(self.model)
+        return self.sampler
 
 
 def _half_dtype() -> torch.dtype:
@@ -114,7 +123,11 @@ def _load_model(path: Path, adapter: Path | None, dtype: torch.dtype) -> Any:
     if cached is not None and (cached / "model.safetensors").is_file():
         return AutoModelForCausalLM.from_pretrained(cached, dtype=dtype)
     model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
-    model = _merge_adapter(model, adapter).to(dtype)
+    model = _merge_adapter(model, adapter)
+    for parameter in model.parameters():
+        # the weights only: buffers such as the rotary frequencies stay fp32, as
+        # from_pretrained(dtype=...) keeps them, so this model answers as the cached one will
+        parameter.data = parameter.data.to(dtype)
     if cached is not None:
         _save_merged(model, cached)
     return model
