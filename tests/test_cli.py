@@ -203,3 +203,26 @@ def test_every_command_refuses_every_bad_option_in_one_line(
             assert err.startswith("error: ") and len(err.splitlines()) == 1, (path, case, err)
             tried += 1
     assert tried > 40
+
+
+def test_render_score_and_help_start_without_torch(tmp_path: Path) -> None:
+    """The commands that draw or score never load the model stack (a cold start of ~0.3 s)."""
+    plan = tmp_path / "net.txt"
+    plan.write_text("nn\ninput 4\ndense 8\noutput 2\nend\n", encoding="utf-8")
+    image = tmp_path / "net.png"
+    probe = (
+        "import sys\nfrom diagramgen.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'llguidance') if m in sys.modules))"
+    )
+    for args in (
+        ["--help"],
+        ["generate", "--help"],
+        ["render", str(plan), "-o", str(image)],
+        ["score", str(image), str(plan)],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip().splitlines()[-1] == "[]", (args, done.stdout)
+    assert image.is_file()

@@ -76,7 +76,8 @@ def test_cli_generate_json_has_the_promised_shape(server_url: str, tmp_path: Pat
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) == {"request", "candidates", "seconds"}
-    assert set(data["seconds"]) == {"load", "generate", "rank", "write", "total"}
+    assert set(data["seconds"]) == {"load", "decode", "draw", "rounds", "rank", "write", "total"}
+    assert 1 <= data["seconds"]["rounds"] <= 3
     first = data["candidates"][0]
     keys = {"rank", "recommended", "text", "png", "svg", "structure", "scores", "fidelity"}
     keys.add("readability_parts")
@@ -163,3 +164,50 @@ def test_a_kind_we_do_not_draw_is_refused_before_any_model_runs() -> None:
     assert result.exit_code == 2
     assert "cannot draw a Gantt chart" in result.output and "flowcharts" in result.output
     assert "Traceback" not in result.output
+
+
+class ScriptedModel:
+    """A backend answering each round with the next list of texts (what it was asked is kept)."""
+
+    name = "scripted"
+
+    def __init__(self, rounds: list[list[str]]) -> None:
+        self.rounds, self.asked = rounds, []
+
+    def generate(self, requests: list[str], sampling: Sampling) -> list[list[str]]:
+        self.asked.append((sampling.n, sampling.temperature))
+        return [self.rounds[len(self.asked) - 1][: sampling.n]]
+
+
+def _net(hidden: int, style: str = "") -> str:
+    return f"nn{style}\ninput 4\ndense {hidden}\noutput 1\nend\n"
+
+
+def test_the_first_round_oversamples_and_keeps_the_drawings_sampled_most() -> None:
+    from diagramgen.pipeline import SURPLUS, sample_candidates
+    from diagramgen.request import read_request
+
+    spec = read_request("a small neural network, any hidden size")
+    first = [_net(8), _net(9), _net(8, " palette=warm"), _net(7), _net(9), _net(6), _net(5)]
+    model = ScriptedModel([first])
+    kept, dropped = sample_candidates(model, spec, Sampling(n=3), lambda _: None)
+    assert model.asked == [(6, 0.8)]  # one round of 3 + OVERSAMPLE rows: 4 drawings differ
+    assert [c.text for c in kept] == [_net(8), _net(9), _net(7)]  # most votes, then first seen
+    assert [c.votes for c in kept] == [2, 2, 1]
+    assert sorted(d["text"] for d in dropped if d["reason"] == SURPLUS) == [_net(6)]
+
+    model = ScriptedModel([[_net(8)] * 8, [_net(8), _net(9), _net(10)]])
+    kept, _ = sample_candidates(model, spec, Sampling(n=3), lambda _: None)
+    assert model.asked == [(6, 0.8), (2, 1.0)]  # too few differ: one hotter round for the rest
+    assert [c.text for c in kept] == [_net(8), _net(9)]
+
+
+def test_a_request_held_exactly_is_not_oversampled() -> None:
+    from diagramgen.pipeline import sample_candidates
+    from diagramgen.request import read_request
+
+    spec = read_request("a neural net with 4 inputs, one hidden layer of 8 and 1 output")
+    assert spec.certain
+    model = ScriptedModel([[_net(8)] * 5])
+    kept, _ = sample_candidates(model, spec, Sampling(n=5), lambda _: None)
+    assert model.asked == [(5, 0.8)] and len(kept) == 1 and kept[0].votes == 5

@@ -133,11 +133,11 @@ def test_shipped_cnn_tells_a_clean_diagram_from_a_cluttered_one(tmp_path: Path) 
     import copy
     import random
 
-    from diagramgen.quality.readability_cnn import image_readability, load_readability_ensemble
+    from diagramgen.quality.readability_image import image_readability, load_readability_layers
     from diagramgen.render import save
     from diagramgen.train.scorers import _cramp, _shuffle
 
-    if not load_readability_ensemble():
+    if not load_readability_layers():
         return
     from diagramgen.quality.metrics import readability
 
@@ -150,3 +150,29 @@ def test_shipped_cnn_tells_a_clean_diagram_from_a_cluttered_one(tmp_path: Path) 
     assert good is not None and bad is not None and good > bad + 1.0
     for image_score, diagram in ((good, clean), (bad, cluttered)):
         assert abs(image_score - readability(diagram).score) < 1.0
+
+
+def test_the_numpy_cnn_scores_as_the_torch_model_it_was_trained_as(tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import load_file
+
+    from diagramgen.assets import WEIGHTS
+    from diagramgen.quality.readability_cnn import ReadabilityCNN
+    from diagramgen.quality.readability_image import load_readability_layers, predict_readability
+    from diagramgen.render.raster import READABILITY_SIDE, thumbnail
+
+    if not load_readability_layers():
+        return
+    models = []
+    for path in sorted(WEIGHTS.glob("readability-fold*.safetensors")):
+        models.append(ReadabilityCNN())
+        models[-1].load_state_dict(load_file(path))
+        models[-1].eval()
+    diagram = layout_plan(parse_plan("nn\ninput 4\ndense 6\noutput 1\nend\n"))
+    thumbs = [thumbnail(diagram, READABILITY_SIDE)]
+    thumbs.append(np.random.default_rng(0).random((3, 128, 128), dtype=np.float32))
+    images = np.stack(thumbs)
+    with torch.inference_mode():
+        x = torch.from_numpy(images)
+        expected = torch.stack([torch.sigmoid(m(x)) for m in models]).mean(0).numpy() * 5
+    assert np.allclose(predict_readability(images), expected, atol=1e-4)

@@ -62,7 +62,7 @@ def _score_file(path: Path) -> dict[str, object]:
     """Readability of one file: the exact metric for a diagram text, the CNN for any image."""
     row: dict[str, object] = {"file": str(path)}
     if path.suffix.lower() in IMAGE_SUFFIXES:
-        from diagramgen.quality.readability_cnn import image_readability
+        from diagramgen.quality.readability_image import image_readability
 
         row["cnn"] = image_readability(path)
         return row

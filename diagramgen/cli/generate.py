@@ -62,7 +62,7 @@ def generate(
     from diagramgen.llm import BackendConfig, BackendError, Sampling
     from diagramgen.personal.store import Store
     from diagramgen.pipeline import generate as run
-    from diagramgen.pipeline.generate import DUPLICATE
+    from diagramgen.pipeline.generate import DUPLICATE, SURPLUS
     from diagramgen.request import RequestError
 
     formats = export_formats(exports)
@@ -108,6 +108,7 @@ def generate(
         typer.echo(f"{mark} #{c.rank}  final {c.scores['final']:.2f}  {c.png}")
     reasons = Counter(d["reason"] for d in result.dropped)
     repeats = reasons.pop(DUPLICATE, 0)
+    reasons.pop(SURPLUS, 0)  # extra samples, by design
     for reason, times in reasons.items():
         typer.echo(f"  dropped: {reason}" + (f" (x{times})" if times > 1 else ""), err=True)
     if repeats:  # not a failure: the samples agreed

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 Mode = Literal["plan", "nodelist"]
+MAX_SAMPLES = 32  # samples of one request in one decoding round
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,8 @@ class Sampling:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if not 1 <= self.n <= 32:
-            raise ValueError("count must be between 1 and 32")
+        if not 1 <= self.n <= MAX_SAMPLES:
+            raise ValueError(f"count must be between 1 and {MAX_SAMPLES}")
         if not 0 < self.temperature <= 2 or not 0 < self.top_p <= 1:
             raise ValueError("temperature must be in (0, 2] and top-p in (0, 1]")
         if not 8 <= self.max_new_tokens <= 4096:

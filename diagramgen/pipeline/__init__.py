@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from diagramgen.pipeline.generate import (
     DUPLICATE,
+    NOT_FAILURES,
+    SURPLUS,
     Candidate,
     GenerationResult,
     add_user_scores,
@@ -21,6 +23,8 @@ from diagramgen.pipeline.generate import (
 
 __all__ = [
     "DUPLICATE",
+    "NOT_FAILURES",
+    "SURPLUS",
     "Candidate",
     "GenerationResult",
     "add_user_scores",

@@ -18,7 +18,7 @@ import numpy as np
 from diagramgen.diagram import Diagram
 from diagramgen.errors import DiagramTextError
 from diagramgen.layout import parse_diagram_text
-from diagramgen.llm import Backend, BackendConfig, Sampling, cut_at_end
+from diagramgen.llm import MAX_SAMPLES, Backend, BackendConfig, Sampling, cut_at_end
 from diagramgen.personal.store import Store
 from diagramgen.quality.fidelity import (
     Fidelity,
@@ -32,7 +32,13 @@ from diagramgen.render.export import export
 from diagramgen.request import RequestError, RequestSpec, check_request, read_request
 
 RETRY_ROUNDS = 2
+# Extra rows in the first round: a decoding step costs about the same for 8 rows as for 5 (the
+# weights are read once per step either way, docs/BENCHMARKS.md), while a second round for
+# repeats costs a whole decode again; the extra samples also vote (self-consistency).
+OVERSAMPLE = 3
 DUPLICATE = "the same drawing as another candidate"  # a drop reason: resampled, not a failure
+SURPLUS = "a drawing sampled less often than the kept ones"  # beyond N: not a failure either
+NOT_FAILURES = (DUPLICATE, SURPLUS)
 
 
 @dataclass
@@ -104,15 +110,27 @@ def _body(text: str) -> str:
 
 
 def sample_candidates(
-    backend: Backend, spec: RequestSpec, sampling: Sampling, notify: Notify
+    backend: Backend,
+    spec: RequestSpec,
+    sampling: Sampling,
+    notify: Notify,
+    seconds: dict[str, float] | None = None,
 ) -> tuple[list[Candidate], list[dict[str, str]]]:
-    """N valid candidates that differ in what they draw, where possible. Texts that fail are
-    resampled (up to RETRY_ROUNDS rounds); repeats of a drawing count as votes for it and are
-    resampled once, a little hotter (not for a net held to the request, whose body is fixed);
-    what is still missing is dropped with its reason."""
+    """N valid candidates that differ in what they draw, where possible: the first round samples
+    OVERSAMPLE more than N and the N drawings sampled most often are kept. Texts that fail are
+    resampled (at most RETRY_ROUNDS more decoding rounds); repeats of a drawing count as votes
+    for it and, when fewer than N drawings differ, are resampled once, a little hotter (not for
+    a plan held to the request, whose body is fixed); what is still missing is dropped with its
+    reason. `seconds` gets the time spent decoding and drawing (layout, readability,
+    fidelity), and `rounds` the rounds."""
+    seconds = {} if seconds is None else seconds
+    for stage in ("decode", "draw", "rounds"):
+        seconds.setdefault(stage, 0)
     kept: dict[str, Candidate] = {}
     dropped: list[dict[str, str]] = []
     wanted, temperature = sampling.n, sampling.temperature
+    if not spec.certain:
+        wanted = min(MAX_SAMPLES, wanted + OVERSAMPLE)
     for round_ in range(RETRY_ROUNDS + 1):
         notify(
             f"sampling {wanted} candidate{'s' if wanted > 1 else ''}"
@@ -120,7 +138,12 @@ def sample_candidates(
         )
         settings = replace(sampling, n=wanted, seed=sampling.seed + round_, temperature=temperature)
         failed = repeated = 0
-        for raw in backend.generate([spec.request], settings)[0]:
+        started = time.perf_counter()
+        answers = backend.generate([spec.request], settings)[0]
+        drawing = time.perf_counter()
+        seconds["decode"] += drawing - started
+        seconds["rounds"] += 1
+        for raw in answers:
             text = cut_at_end(raw)
             if _body(text) in kept:
                 kept[_body(text)].votes += 1
@@ -132,13 +155,16 @@ def sample_candidates(
             except DiagramTextError as exc:
                 dropped.append({"text": text, "reason": str(exc)})
                 failed += 1
+        seconds["draw"] += time.perf_counter() - drawing
         wanted = sampling.n - len(kept)
         # a net held to the request has one body by design: its repeats are not resampled
         resample_repeats = repeated and round_ == 0 and not spec.certain
         if wanted <= 0 or not (failed or resample_repeats):
             break
         temperature = min(2.0, temperature + 0.2) if repeated else temperature
-    return list(kept.values())[: sampling.n], dropped
+    by_votes = sorted(kept.values(), key=lambda c: -c.votes)  # stable: sample order on ties
+    dropped += [{"text": c.text, "reason": SURPLUS} for c in by_votes[sampling.n :]]
+    return by_votes[: sampling.n], dropped
 
 
 def rank_candidates(candidates: list[Candidate], recommend: int) -> list[Candidate]:
@@ -243,8 +269,9 @@ def generate(
         notify("loading the model")
     model = _backend(backend)
     seconds = {"load": lap()}
-    candidates, dropped = sample_candidates(model, spec, sampling, notify)
-    seconds["generate"] = lap()
+    candidates, dropped = sample_candidates(model, spec, sampling, notify, seconds)
+    lap()
+    seconds = {k: round(v, 3) for k, v in seconds.items()}  # "rounds" counts decoding rounds
     notify("drawing and ranking")
     if user is not None:
         add_user_scores(candidates, user, store, weight)

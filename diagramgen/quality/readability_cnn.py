@@ -2,20 +2,13 @@
 
 A k-fold ensemble (soft voting) of small CNNs on (B, 3, 128, 128) thumbnails in [0, 1], trained
 with BCE on score / 5 like the seed's (`diagramgen train readability`); it scores images from
-anywhere, so also other tools' diagrams.
+anywhere, so also other tools' diagrams. Scoring uses the NumPy copy in `readability_image`.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
-import numpy as np
 import torch
 from torch import nn
-
-from diagramgen.assets import WEIGHTS
-from diagramgen.render.raster import READABILITY_SIDE, image_png, thumbnail_png
 
 
 def conv_block(c_in: int, c_out: int) -> nn.Sequential:
@@ -43,33 +36,3 @@ class ReadabilityCNN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(B,) logits."""
         return self.head(self.features(x)).squeeze(-1)  # type: ignore[no-any-return]
-
-
-@lru_cache(maxsize=1)
-def load_readability_ensemble() -> tuple[ReadabilityCNN, ...]:
-    """The shipped k-fold ensemble, in eval mode; empty when no weights are shipped."""
-    from safetensors.torch import load_file
-
-    ensemble = []
-    for path in sorted(WEIGHTS.glob("readability-fold*.safetensors")):
-        model = ReadabilityCNN()
-        model.load_state_dict(load_file(path))
-        ensemble.append(model.eval())
-    return tuple(ensemble)
-
-
-def predict_readability(images: np.ndarray) -> np.ndarray | None:
-    """Ensemble readability 0-5 of (N, 3, 128, 128) thumbnails; None without shipped weights."""
-    ensemble = load_readability_ensemble()
-    if not ensemble:
-        return None
-    with torch.inference_mode():
-        x = torch.from_numpy(images)
-        probs = torch.stack([torch.sigmoid(m(x)) for m in ensemble])
-    return (probs.mean(0) * 5).numpy()
-
-
-def image_readability(path: Path) -> float | None:
-    """The ensemble's 0-5 readability of a diagram image file; None without shipped weights."""
-    scores = predict_readability(thumbnail_png(image_png(path), READABILITY_SIDE)[None])
-    return None if scores is None else round(float(scores[0]), 2)

@@ -21,7 +21,7 @@ from diagramgen.diagram import Diagram, Structure, net_structure
 from diagramgen.errors import DiagramTextError
 from diagramgen.formats.nodelist import node_list_to_diagram
 from diagramgen.llm import Backend, Sampling
-from diagramgen.pipeline import DUPLICATE, Candidate, rank_candidates, sample_candidates
+from diagramgen.pipeline import NOT_FAILURES, Candidate, rank_candidates, sample_candidates
 from diagramgen.quality.match import compare_structures
 from diagramgen.quality.metrics import readability
 from diagramgen.request import read_request
@@ -172,7 +172,7 @@ def run_evaluation(
         top = ranked[0].diagram if ranked else None
         texts = [c.text for c in ranked] + [d["text"] for d in dropped]
         tokens = statistics.mean(count_tokens(texts)) if texts else 0.0
-        samples = len(ranked) + sum(d["reason"] != DUPLICATE for d in dropped)
+        samples = len(ranked) + sum(d["reason"] not in NOT_FAILURES for d in dropped)
         report.rows.append(
             RowResult(
                 kind=gold["kind"],
@@ -180,7 +180,7 @@ def run_evaluation(
                 valid=len(ranked),
                 seconds=seconds,
                 tokens=tokens,
-                drop_reasons=[d["reason"] for d in dropped if d["reason"] != DUPLICATE],
+                drop_reasons=[d["reason"] for d in dropped if d["reason"] not in NOT_FAILURES],
                 **judge(row["request"], top, gold, labelled),
             )
         )
