@@ -199,3 +199,56 @@ def test_a_packed_linear_layer_answers_as_the_plain_one() -> None:
         for shape in [(5, 64), (3, 1, 64), (1, 43, 64)]:
             x = torch.randn(*shape, dtype=torch.bfloat16)
             assert torch.equal(packed(x), linear(x))
+
+
+def test_several_requests_decoded_together_answer_as_each_alone(embedded_backend) -> None:
+    """Prompts of different lengths share one batch (padded on the left, masked): near-greedy,
+    each gets the plans it gets alone (the header's palette, a near tie, may differ with the
+    rounding of a padded batch)."""
+    requests = [
+        "CNN: 32x32 input, 3x3 conv, 2x2 pool, dense 256, 1 output",
+        "RAG flow: question -> embedding -> vector DB -> LLM -> answer, drawn top to bottom",
+    ]
+    cold = [Sampling(n=2, seed=0, temperature=0.05), Sampling(n=3, seed=1, temperature=0.05)]
+    together = embedded_backend.generate_batch(list(zip(requests, cold, strict=True)))
+    alone = [embedded_backend.generate([r], s)[0] for r, s in zip(requests, cold, strict=True)]
+    assert [len(a) for a in together] == [2, 3]
+
+    def bodies(answers: list[list[str]]) -> list[list[str]]:
+        return [[a.split("\n", 1)[1] for a in rows] for rows in answers]
+
+    assert bodies(together) == bodies(alone)
+
+
+def test_concurrent_calls_share_one_decode(embedded_backend) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from diagramgen.llm.batching import BatchingBackend
+
+    batching = BatchingBackend(embedded_backend, window=0.5, max_requests=4)
+    requests = [
+        "a neural net with 4 inputs, hidden layers of 6 and 10, 1 output",
+        "RAG flow: question -> embedding -> vector DB -> LLM -> answer",
+        "CNN: 32x32 input, 3x3 conv, 2x2 pool, dense 256, 1 output",
+    ]
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(lambda r: batching.generate([r], Sampling(n=2))[0], requests))
+    assert batching.batches == [3]  # all three in one decode
+    assert [len(a) for a in answers] == [2, 2, 2]
+    assert answers[0][0].startswith("nn") and answers[1][0].startswith("flow")
+    assert answers[2][0].startswith("cnn")
+
+
+def test_a_failed_shared_decode_fails_each_caller() -> None:
+    from diagramgen.llm.batching import BatchingBackend
+
+    class Broken:
+        name = "broken"
+
+        def generate_batch(self, calls: list[Any]) -> list[list[str]]:
+            raise BackendError("the model is gone")
+
+    with pytest.raises(BackendError, match="gone"):
+        BatchingBackend(Broken(), window=0.01).generate(["a flow"], Sampling(n=1))
+    with pytest.raises(ValueError, match="cannot decode several"):
+        BatchingBackend(object())

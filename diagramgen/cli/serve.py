@@ -19,6 +19,10 @@ def serve(
     queue_limit: Annotated[
         int, typer.Option(min=1, max=10_000, help="Generations waiting or running at once.")
     ] = 16,
+    batch: Annotated[
+        int,
+        typer.Option(min=1, max=32, help="Generations run at once, decoded as one batch."),
+    ] = 4,
     allow_origin: Annotated[
         list[str] | None,
         typer.Option(help="Another origin that may POST (repeatable), e.g. a proxy's URL."),
@@ -43,6 +47,7 @@ def serve(
         count=count,
         recommend=recommend,
         queue_limit=queue_limit,
+        batch=batch,
         allowed_origins=tuple(o.rstrip("/").lower() for o in allow_origin or ()),
     )
     typer.echo(f"diagramgen web app on http://{host}:{port}")

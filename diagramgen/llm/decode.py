@@ -88,71 +88,161 @@ class ConstrainedSampler:
         timings: Timings | None = None,
     ) -> list[list[int]]:
         """`sampling.n` answers (token ids, without the end-of-text token) to `prompt`."""
+        return self.sample_many([prompt], [grammar], [sampling], eos_id, timings)[0]
+
+    def sample_many(
+        self,
+        prompts: list[list[int]],
+        grammars: list[GrammarMasks],
+        samplings: list[Sampling],
+        eos_id: int,
+        timings: Timings | None = None,
+    ) -> list[list[list[int]]]:
+        """For each prompt, its sampling's `n` answers, all decoded as one batch: prompts of
+        different lengths are padded on the left and masked."""
         timings = {} if timings is None else timings
         device = self.head.weight.device
-        generator = torch.Generator(device=device).manual_seed(sampling.seed)
-        n, vocab = sampling.n, self.head.weight.shape[0]
+        rows = _Rows(samplings, [len(p) for p in prompts], device)
         started = time.perf_counter()
-        masks = self.pool.submit(self._fill, grammar, list(range(n)))
-        ids = torch.tensor([prompt], device=device)
-        hidden, cache = self._read(ids, None)
-        cache.batch_repeat_interleave(n)
-        hidden = hidden.expand(n, -1)
+        masks = self.pool.submit(self._fill, grammars, rows, rows.active)
+        hidden, cache = self._prefill(prompts, rows, device)
         started = _add(timings, "prefill", started)
-        answers: list[list[int]] = [[] for _ in range(n)]
-        active = list(range(n))
-        for _ in range(sampling.max_new_tokens):
-            allowed = unpack_masks(masks.result(), vocab)[active].to(device)
+        vocab = self.head.weight.shape[0]
+        for _ in range(max(s.max_new_tokens for s in samplings)):
+            allowed = unpack_masks(masks.result(), vocab)[rows.active].to(device)
             started = _add(timings, "masks", started)
-            tokens = self._next_tokens(hidden, allowed, sampling, generator)
+            tokens = self._next_tokens(hidden, allowed, rows)
             started = _add(timings, "sample", started)
-            keep = []  # positions in the batch of the rows still writing
-            for i, (row, token) in enumerate(zip(active, tokens.tolist(), strict=True)):
-                if token == eos_id:
-                    continue
-                answers[row].append(token)
-                grammar.advance(row, token)
-                if not grammar.complete(row):
-                    keep.append(i)
+            keep = rows.take(tokens.tolist(), eos_id, grammars)
             if not keep:
                 break
-            if len(keep) < len(active):
+            if len(keep) < len(tokens):
                 index = torch.tensor(keep, device=device)
                 cache.batch_select_indices(index)
                 tokens = tokens[index]
-                active = [active[i] for i in keep]
-            masks = self.pool.submit(self._fill, grammar, active)
+                rows.keep(keep, index)
+            masks = self.pool.submit(self._fill, grammars, rows, rows.active)
             started = _add(timings, "advance", started)
-            hidden, cache = self._read(tokens.unsqueeze(-1), cache)
+            hidden, cache = self._read(tokens.unsqueeze(-1), cache, *rows.step())
             started = _add(timings, "forward", started)
             timings["steps"] = timings.get("steps", 0) + 1
-        timings["tokens"] = timings.get("tokens", 0) + sum(map(len, answers))
-        return answers
+        timings["tokens"] = timings.get("tokens", 0) + sum(map(len, rows.answers))
+        return rows.by_prompt()
+
+    def _prefill(self, prompts: list[list[int]], rows: _Rows, device: Any) -> tuple[Any, Any]:
+        """Read each prompt once; copy its cache to its rows."""
+        width = max(map(len, prompts))
+        ids = torch.tensor([[0] * (width - len(p)) + p for p in prompts], device=device)
+        mask = positions = None
+        if len(prompts) > 1:
+            mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
+            mask = mask.to(device)
+            positions = (mask.cumsum(-1) - 1).clamp(min=0)
+        hidden, cache = self._read(ids, None, mask, positions)
+        cache.batch_select_indices(rows.prompt_of)
+        rows.mask = None if mask is None else mask[rows.prompt_of]
+        return hidden[rows.prompt_of], cache
 
     @staticmethod
-    def _fill(grammar: GrammarMasks, rows: list[int]) -> torch.Tensor:
-        with torch.inference_mode():  # a thread of its own: the mode is per thread
-            for row in rows:
-                grammar.fill(row)
-        return grammar.bitmask
+    def _fill(grammars: list[GrammarMasks], rows: _Rows, active: list[int]) -> torch.Tensor:
+        """Every row's next-token mask, stacked (in a thread of its own)."""
+        with torch.inference_mode():  # the mode is per thread
+            for row in active:
+                grammars[rows.group[row]].fill(rows.local[row])
+        return torch.cat([g.bitmask for g in grammars])
 
-    def _read(self, ids: torch.Tensor, cache: Any) -> tuple[torch.Tensor, Any]:
+    def _read(
+        self,
+        ids: torch.Tensor,
+        cache: Any,
+        mask: torch.Tensor | None = None,
+        positions: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, Any]:
         """The last position's hidden state per row, and the grown cache."""
-        out = self.body(input_ids=ids, past_key_values=cache, use_cache=True)
+        out = self.body(
+            input_ids=ids,
+            past_key_values=cache,
+            attention_mask=mask,
+            position_ids=positions,
+            use_cache=True,
+        )
         return out.last_hidden_state[:, -1], out.past_key_values
 
     def _next_tokens(
-        self,
-        hidden: torch.Tensor,
-        allowed: torch.Tensor,
-        sampling: Sampling,
-        generator: torch.Generator,
+        self, hidden: torch.Tensor, allowed: torch.Tensor, rows: _Rows
     ) -> torch.Tensor:
+        """The next token of each active row, sampled under its prompt's settings."""
         weight = self.head.weight
         candidates = allowed.any(dim=0).nonzero().squeeze(-1)
-        if self.narrow_ok and len(candidates) <= self.narrow_share * weight.shape[0]:
-            logits = hidden @ weight[candidates].T
-            logits = logits.masked_fill(~allowed[:, candidates], float("-inf"))
-            return candidates[_top_p_sample(logits, sampling, generator)]
-        logits = self.full_head(hidden).masked_fill(~allowed, float("-inf"))
-        return _top_p_sample(logits, sampling, generator)
+        narrow = self.narrow_ok and len(candidates) <= self.narrow_share * weight.shape[0]
+        if narrow:
+            logits = (hidden @ weight[candidates].T).masked_fill(
+                ~allowed[:, candidates], float("-inf")
+            )
+        else:
+            logits = self.full_head(hidden).masked_fill(~allowed, float("-inf"))
+        picked = torch.empty(len(logits), dtype=torch.long, device=logits.device)
+        for group, at in rows.active_groups():
+            picked[at] = _top_p_sample(logits[at], rows.samplings[group], rows.generators[group])
+        return candidates[picked] if narrow else picked
+
+
+class _Rows:
+    """Who is who in a batch: each row's prompt, its answer so far, which rows still write,
+    their attention mask and positions (several prompts only)."""
+
+    def __init__(self, samplings: list[Sampling], lengths: list[int], device: Any) -> None:
+        self.samplings = samplings
+        self.generators = [torch.Generator(device=device).manual_seed(s.seed) for s in samplings]
+        self.group = [g for g, s in enumerate(samplings) for _ in range(s.n)]
+        self.local = [i for s in samplings for i in range(s.n)]
+        self.prompt_of = torch.tensor(self.group, device=device)
+        self.answers: list[list[int]] = [[] for _ in self.group]
+        self.active = list(range(len(self.group)))
+        self.mask: torch.Tensor | None = None
+        self.positions = torch.tensor([lengths[g] for g in self.group], device=device)
+
+    def take(self, tokens: list[int], eos_id: int, grammars: list[GrammarMasks]) -> list[int]:
+        """Append each active row's token; the batch positions of the rows still writing."""
+        keep = []
+        for i, (row, token) in enumerate(zip(self.active, tokens, strict=True)):
+            if token == eos_id:
+                continue
+            grammar, local = grammars[self.group[row]], self.local[row]
+            self.answers[row].append(token)
+            grammar.advance(local, token)
+            limit = self.samplings[self.group[row]].max_new_tokens
+            if not grammar.complete(local) and len(self.answers[row]) < limit:
+                keep.append(i)
+        return keep
+
+    def keep(self, keep: list[int], index: torch.Tensor) -> None:
+        """Drop the rows that finished (batch positions not in `keep`)."""
+        self.active = [self.active[i] for i in keep]
+        self.positions = self.positions[index]
+        if self.mask is not None:
+            self.mask = self.mask[index]
+
+    def step(self) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+        """Attention mask and positions for the next token (None for a single prompt, whose
+        rows need neither)."""
+        if self.mask is None:
+            return None, None
+        self.mask = torch.cat([self.mask, self.mask.new_ones(len(self.mask), 1)], dim=1)
+        positions = self.positions.unsqueeze(-1)
+        self.positions = self.positions + 1
+        return self.mask, positions
+
+    def active_groups(self) -> list[tuple[int, list[int]]]:
+        """(prompt, batch positions of its active rows), for each prompt with active rows."""
+        at: dict[int, list[int]] = {}
+        for i, row in enumerate(self.active):
+            at.setdefault(self.group[row], []).append(i)
+        return list(at.items())
+
+    def by_prompt(self) -> list[list[list[int]]]:
+        """The answers, grouped by prompt."""
+        grouped: list[list[list[int]]] = [[] for _ in self.samplings]
+        for row, answer in enumerate(self.answers):
+            grouped[self.group[row]].append(answer)
+        return grouped

@@ -71,20 +71,38 @@ class TransformersBackend:
     @torch.inference_mode()
     def generate(self, requests: list[str], sampling: Sampling) -> list[list[str]]:
         """For each request, `sampling.n` raw answers from the local model."""
-        return [self._sample(request, sampling) for request in requests]
+        return self.generate_batch([(request, sampling) for request in requests])
 
-    def _sample(self, request: str, sampling: Sampling) -> list[str]:
-        prompt = self.prompt_ids(request)
-        if self.constrained:
-            from diagramgen.llm.constrain import GrammarMasks
+    @torch.inference_mode()
+    def generate_batch(self, calls: list[tuple[str, Sampling]]) -> list[list[str]]:
+        """Answers to several requests, each with its own settings, decoded as one batch where
+        the grammar constrains them (the serve batcher's entry)."""
+        if not self.constrained:
+            return [self._sample_free(request, sampling) for request, sampling in calls]
+        from diagramgen.llm.constrain import GrammarMasks
 
-            held = request_plan(request) if self.hold_to_request else HeldPlan()
-            masks = GrammarMasks(self.tokenizer, sampling.n, held)
-            answers = self._sampler().sample(
-                prompt, masks, sampling, self.tokenizer.eos_token_id, self.timings
+        grammars = [
+            GrammarMasks(
+                self.tokenizer,
+                sampling.n,
+                request_plan(request) if self.hold_to_request else HeldPlan(),
             )
-            return list(self.tokenizer.batch_decode(answers, skip_special_tokens=True))
-        ids = torch.tensor([prompt], device=self.device)
+            for request, sampling in calls
+        ]
+        answers = self._sampler().sample_many(
+            [self.prompt_ids(request) for request, _ in calls],
+            grammars,
+            [sampling for _, sampling in calls],
+            self.tokenizer.eos_token_id,
+            self.timings,
+        )
+        return [
+            list(self.tokenizer.batch_decode(rows, skip_special_tokens=True)) for rows in answers
+        ]
+
+    def _sample_free(self, request: str, sampling: Sampling) -> list[str]:
+        """Unconstrained sampling (node-list mode, or the grammar off) with `model.generate`."""
+        ids = torch.tensor([self.prompt_ids(request)], device=self.device)
         torch.manual_seed(sampling.seed)
         out = self.model.generate(
             ids,

@@ -50,7 +50,8 @@ def _conv_block(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> np.ndarr
     y = np.einsum("nchwij,ocij->nohw", windows, kernel, optimize=True) + bias[:, None, None]
     y = np.maximum(y, 0.0)
     n, o, h, w = y.shape
-    return y.reshape(n, o, h // 2, 2, w // 2, 2).max(axis=(3, 5))
+    pooled: np.ndarray = y.reshape(n, o, h // 2, 2, w // 2, 2).max(axis=(3, 5))
+    return pooled
 
 
 def _fold_probability(x: np.ndarray, layers: tuple[Layer, ...]) -> np.ndarray:
@@ -59,7 +60,8 @@ def _fold_probability(x: np.ndarray, layers: tuple[Layer, ...]) -> np.ndarray:
     (w1, b1), (w2, b2) = layers[5:]
     hidden = np.maximum(x.reshape(len(x), -1) @ w1.T + b1, 0.0)
     logits = (hidden @ w2.T + b2)[:, 0]
-    return 1.0 / (1.0 + np.exp(-logits))
+    probability: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
+    return probability
 
 
 def predict_readability(images: np.ndarray) -> np.ndarray | None:
@@ -68,7 +70,8 @@ def predict_readability(images: np.ndarray) -> np.ndarray | None:
     if not folds:
         return None
     x = images.astype(np.float32)
-    return np.mean([_fold_probability(x, layers) for layers in folds], axis=0) * 5
+    scores: np.ndarray = np.mean([_fold_probability(x, layers) for layers in folds], axis=0) * 5
+    return scores
 
 
 def image_readability(path: Path) -> float | None:

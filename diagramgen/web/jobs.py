@@ -1,7 +1,7 @@
-"""Generation jobs for the web app: one model, one worker, progress a page can poll.
+"""Generation jobs for the web app: one model, a few workers, progress a page can poll.
 
-The model is loaded once, in the worker thread; requests queue behind each other (a CPU runs
-one generation well, not several at once). Each job belongs to the session that asked for it.
+The model is loaded once. `workers` jobs run at once, so their decoding can share one batch
+(`llm.batching`); the rest queue behind them. Each job belongs to the session that asked for it.
 """
 
 from __future__ import annotations
@@ -32,9 +32,15 @@ class Job:
 
 
 class JobQueue:
-    """Runs `work(job)` for each submitted job on one worker thread."""
+    """Runs `work(job)` for each submitted job on `workers` worker threads."""
 
-    def __init__(self, work: Callable[[Job], list[int]], limit: int = 16, keep: int = 500) -> None:
+    def __init__(
+        self,
+        work: Callable[[Job], list[int]],
+        limit: int = 16,
+        keep: int = 500,
+        workers: int = 1,
+    ) -> None:
         self._work = work
         self.limit = limit
         self.peak = 0  # the most jobs ever waiting or running at once
@@ -43,7 +49,8 @@ class JobQueue:
         self._order: deque[str] = deque()
         self._keep = keep
         self._lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diagramgen-job")
+        self.workers = workers
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="diagramgen-job")
 
     def submit(self, owner: str, request: str) -> Job:
         """Queue a job for this owner and return it (the oldest beyond `keep` are forgotten);
@@ -52,7 +59,7 @@ class JobQueue:
         with self._lock:
             unfinished = self._unfinished()
             if unfinished >= self.limit:
-                wait = self._seconds * (unfinished - self.limit + 1)
+                wait = self._seconds * (unfinished - self.limit + 1) / self.workers
                 raise Limited("the server is busy: try again in a minute", min(wait, 600))
             self.peak = max(self.peak, unfinished + 1)
             self._jobs[job.id] = job
@@ -91,7 +98,7 @@ class JobQueue:
             self._seconds = 0.8 * self._seconds + 0.2 * (time.monotonic() - start)
 
     def shutdown(self) -> None:
-        """Stop the worker, cancelling jobs not yet started."""
+        """Stop the workers, cancelling jobs not yet started."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 

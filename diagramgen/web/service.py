@@ -43,6 +43,8 @@ class WebSettings:
     """How many sessions' worth of requests one client address may send (a NAT, an office)."""
     queue_limit: int = 16
     """Generation jobs waiting or running at once; beyond it a request gets 429."""
+    batch: int = 4
+    """Generation jobs run at once, their decoding shared in one batch (local models)."""
     allowed_origins: tuple[str, ...] = ()
     """Other origins that may POST (e.g. 'https://diagrams.example.org' behind a proxy)."""
     backend_instance: Backend | None = field(default=None, repr=False)
@@ -52,8 +54,8 @@ class WebSettings:
         if not 1 <= self.recommend <= self.count:
             raise ValueError(f"recommend must be 1 to count ({self.count}), not {self.recommend}")
         limits = (self.generations_per_minute, self.edits_per_minute, self.ratings_per_minute)
-        if min(*limits, self.per_address, self.queue_limit) < 1:
-            raise ValueError("every limit and the queue bound must be at least 1")
+        if min(*limits, self.per_address, self.queue_limit, self.batch) < 1:
+            raise ValueError("every limit, the queue bound and the batch must be at least 1")
 
 
 @dataclass
@@ -79,20 +81,29 @@ class DiagramService:
         self.store = Store(settings.db)
         self.files = settings.files or self.store.path.parent / "web-diagrams"
         self.files.mkdir(parents=True, exist_ok=True)
-        self._backend = settings.backend_instance
+        given = settings.backend_instance
+        self._backend = None if given is None else self._batched(given)
         self._backend_lock = threading.Lock()
 
     def backend(self) -> Backend:
         """The model, loaded on first use (one load however many requests wait for it)."""
         with self._backend_lock:
             if self._backend is None:
-                self._backend = BackendConfig(self.settings.backend).load()
+                self._backend = self._batched(BackendConfig(self.settings.backend).load())
             return self._backend
 
     def use_backend(self, backend: Backend) -> None:
         """Serve with a model already loaded elsewhere (an embedding app, a test session)."""
         with self._backend_lock:
-            self._backend = backend
+            self._backend = self._batched(backend)
+
+    def _batched(self, backend: Backend) -> Backend:
+        """A local model decodes concurrent jobs together; a server batches on its own."""
+        if self.settings.batch < 2 or not hasattr(backend, "generate_batch"):
+            return backend
+        from diagramgen.llm.batching import BatchingBackend
+
+        return BatchingBackend(backend, max_requests=self.settings.batch)
 
     def file(self, diagram_id: int, suffix: str) -> Path:
         """Where a kept diagram's SVG or PNG is."""
@@ -189,7 +200,7 @@ class WebApp:
 
         return cls(
             service,
-            JobQueue(service.generate, limit=settings.queue_limit),
+            JobQueue(service.generate, limit=settings.queue_limit, workers=settings.batch),
             limit("requests", settings.generations_per_minute),
             limit("edits", settings.edits_per_minute),
             limit("ratings", settings.ratings_per_minute),
