@@ -208,6 +208,9 @@ def test_a_request_held_exactly_is_not_oversampled() -> None:
 
     spec = read_request("a neural net with 4 inputs, one hidden layer of 8 and 1 output")
     assert spec.certain
-    model = ScriptedModel([[_net(8)] * 5])
+    model = ScriptedModel([[_net(8)] * 3 + [_net(8, " vertical"), _net(8, " palette=warm")]])
     kept, _ = sample_candidates(model, spec, Sampling(n=5), lambda _: None)
-    assert model.asked == [(5, 0.8)] and len(kept) == 1 and kept[0].votes == 5
+    assert model.asked == [(5, 0.8)]  # no extra rows, and its repeats are not resampled
+    # its body is fixed, so its candidates are its styles, the most sampled first
+    assert [c.text for c in kept] == [_net(8), _net(8, " vertical"), _net(8, " palette=warm")]
+    assert [c.votes for c in kept] == [3, 1, 1]

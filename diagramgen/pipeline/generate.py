@@ -104,9 +104,13 @@ def _candidate(raw: str, spec: RequestSpec) -> Candidate:
 Notify = Callable[[str], None]
 
 
-def _body(text: str) -> str:
-    """A plan without its header line: two answers that differ only in style are one answer."""
-    return text.split("\n", 1)[1] if "\n" in text else text
+def _drawing(text: str, held: bool) -> str:
+    """What makes two answers one candidate: the plan without its header line, so answers that
+    differ only in style are one; for a plan held to the request, whose body is fixed, the
+    whole text, so the candidates offer its styles (orientation, palette) to choose from."""
+    if held or "\n" not in text:
+        return text
+    return text.split("\n", 1)[1]
 
 
 def sample_candidates(
@@ -140,24 +144,25 @@ def sample_candidates(
         failed = repeated = 0
         started = time.perf_counter()
         answers = backend.generate([spec.request], settings)[0]
-        drawing = time.perf_counter()
-        seconds["decode"] += drawing - started
+        decoded = time.perf_counter()
+        seconds["decode"] += decoded - started
         seconds["rounds"] += 1
         for raw in answers:
             text = cut_at_end(raw)
-            if _body(text) in kept:
-                kept[_body(text)].votes += 1
+            drawing = _drawing(text, spec.certain)
+            if drawing in kept:
+                kept[drawing].votes += 1
                 dropped.append({"text": text, "reason": DUPLICATE})
                 repeated += 1
                 continue
             try:
-                kept[_body(text)] = _candidate(raw, spec)
+                kept[drawing] = _candidate(raw, spec)
             except DiagramTextError as exc:
                 dropped.append({"text": text, "reason": str(exc)})
                 failed += 1
-        seconds["draw"] += time.perf_counter() - drawing
+        seconds["draw"] += time.perf_counter() - decoded
         wanted = sampling.n - len(kept)
-        # a net held to the request has one body by design: its repeats are not resampled
+        # a plan held to the request has one body by design: its repeats are not resampled
         resample_repeats = repeated and round_ == 0 and not spec.certain
         if wanted <= 0 or not (failed or resample_repeats):
             break
