@@ -148,3 +148,20 @@ def test_composed_rows_cover_every_construct_in_many_surface_forms(examples: lis
     for name in ("decision", "loop", "fan-in", "group", "edge label", "layer options",
                  "named architecture", "keras or pytorch code", "korean", "number words"):  # fmt: skip
         assert len(patterns.get(name, ())) >= 20, name
+
+
+def test_a_mix_is_read_and_checked() -> None:
+    from diagramgen.data import parse_mix
+
+    assert parse_mix("composed-flow=0.6, nn=0.4") == {"composed-flow": 0.6, "nn": 0.4}
+    for bad, message in [
+        ("tree=1", "unknown family"),
+        ("nn=lots", "must be a number"),
+        ("nn=-1", "finite number >= 0"),
+        ("nn=inf", "finite number >= 0"),
+        ("nn=0", "above 0"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            parse_mix(bad)
+    flows = list(generate_examples(40, seed=3, mix=parse_mix("composed-flow=1")))
+    assert all(e.kind == "flow" for e in flows)
