@@ -111,6 +111,34 @@ def profile(backend: Any, seeds: int) -> str:
     return "\n".join(lines)
 
 
+def step_cost(backend: Any, rows: tuple[int, ...] = (1, 5, 8, 16, 32, 40)) -> str:
+    """Milliseconds of one decoding step (the model body) by the rows in the batch."""
+    import torch
+
+    prompt = torch.tensor([backend.prompt_ids(PROFILED["flow"])])
+    body, cells = backend.model.get_decoder(), []
+    with torch.inference_mode():
+        for n in rows:
+            cache = body(input_ids=prompt, use_cache=True).past_key_values
+            cache.batch_repeat_interleave(n)
+            token = torch.full((n, 1), int(prompt[0, -1]))
+            times = []
+            for _ in range(23):
+                started = time.perf_counter()
+                body(input_ids=token, past_key_values=cache, use_cache=True)
+                times.append(time.perf_counter() - started)
+            cells.append(f"{1000 * statistics.median(times[3:]):.0f}")
+    return (
+        "| rows in the batch | "
+        + " | ".join(map(str, rows))
+        + " |\n|---|"
+        + "---:|" * len(rows)
+        + "\n| ms per decoding step | "
+        + " | ".join(cells)
+        + " |"
+    )
+
+
 def cold_generate(runs: int) -> tuple[str, dict[str, float]]:
     walls, parts = [], []
     for run in range(runs):
@@ -192,6 +220,8 @@ def main() -> None:
     print(warm_text, flush=True)
     table = profile(backend, 3)
     print(table, flush=True)
+    steps = step_cost(backend)
+    print(steps, flush=True)
     cold_text, _ = cold_generate(args.cold)
     body = "\n".join(
         [
@@ -204,6 +234,11 @@ def main() -> None:
             "Where one warm request's time goes (seconds, median of 3 seeds; written to a folder):",
             "",
             table,
+            "",
+            "What one decoding step of the model body costs by the rows decoded together "
+            "(milliseconds, median of 20 steps):",
+            "",
+            steps,
         ]
     )
     print(body)

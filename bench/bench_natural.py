@@ -78,7 +78,7 @@ def _sample(backend: Any, row: dict[str, Any], seed: int) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> None:
-    rows = list(read_jsonl(SET))[: args.limit or None]
+    rows = list(read_jsonl(args.set))[: args.limit or None]
     shard, shards = (int(n) for n in args.shard.split("/"))
     RESULTS.mkdir(exist_ok=True)
     # Each run writes a file of its own (never a file another run wrote), keeping what it has.
@@ -291,6 +291,7 @@ def main() -> None:
     go.add_argument("--adapter", default=None)
     go.add_argument("--limit", type=int, default=0)
     go.add_argument("--seed", type=int, default=0)
+    go.add_argument("--set", type=Path, default=SET, help="requests with truth (JSONL)")
     go.add_argument(
         "--shard", default="0/1", help="I/N: only every N-th request from the I-th (parallel runs)"
     )
