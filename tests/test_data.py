@@ -53,7 +53,7 @@ def test_flow_labels_are_taken_from_the_request(examples: list) -> None:
     step names too) that the answer writes right."""
     labels = found = 0
     for e in examples:
-        if e.kind != "flow":
+        if e.kind != "flow" or "story" in e.source:
             continue
         request = normalize_label(e.request)
         for node in e.structure["nodes"]:
@@ -134,6 +134,49 @@ def test_no_training_row_resembles_a_held_out_natural_request(tmp_path: Path) ->
     assert held.touches("please draw " + " ".join(natural[0].split()[:8]) + " for me")
 
 
+def test_flows_told_as_stories_name_every_step_and_branch_yes_or_no() -> None:
+    """A story says each step with a verb ('the order is validated'); its label is the short
+    name ('Validate order'): the label's words (verb stem, object) are all in the request,
+    and a decision's branches are yes / no, as 'if it is ..., otherwise ...' means."""
+    stories = [
+        e
+        for e in generate_examples(600, seed=21, mix={"composed-flow": 1.0})
+        if "story" in e.source
+    ]
+    assert len(stories) >= 150
+    labels = found = 0
+    for e in stories:
+        request = normalize_label(e.request)
+        for node in e.structure["nodes"]:
+            labels += 1
+            words = normalize_label(node["label"]).rstrip("?").split()
+            found += all(w[:4] in request for w in words)
+        for edge in e.structure["edges"]:
+            if len(edge) > 2 and edge[0] in {
+                n["id"] for n in e.structure["nodes"] if n["type"] == "decision"
+            }:
+                assert edge[2] in ("yes", "no", "예", "아니오"), (e.request, edge)
+    assert found >= 0.95 * labels
+    assert any("otherwise" in e.request or "if not" in e.request for e in stories)
+    assert any("아니면" in e.request or "그렇지 않으면" in e.request for e in stories)
+
+
+def test_story_verbs_and_korean_particles_are_spelled_right() -> None:
+    from diagramgen.data.flow_stories import gerund, particle, past_participle, third_person
+
+    assert [past_participle(v) for v in ("validate", "ship", "notify", "send", "fetch")] == [
+        "validated", "shipped", "notified", "sent", "fetched"]  # fmt: skip
+    assert [gerund(v) for v in ("validate", "ship", "log", "index")] == [
+        "validating", "shipping", "logging", "indexing"]  # fmt: skip
+    assert [third_person(v) for v in ("fetch", "notify", "pay", "parse")] == [
+        "fetches", "notifies", "pays", "parses"]  # fmt: skip
+    assert particle("주문", "을", "를") == "주문을"
+    assert particle("데이터", "을", "를") == "데이터를"
+    assert particle("파일", "으로", "로") == "파일로"  # ㄹ takes 로
+    assert particle("송장 확인", "으로", "로") == "송장 확인으로"
+    assert particle("DB", "이", "가") == "DB가"
+
+
 def test_composed_rows_cover_every_construct_in_many_surface_forms(examples: list) -> None:
     from diagramgen.data.card import constructs, surface_pattern
 
@@ -146,7 +189,8 @@ def test_composed_rows_cover_every_construct_in_many_surface_forms(examples: lis
         for name in constructs(row):
             patterns.setdefault(name, set()).add(surface_pattern(row))
     for name in ("decision", "loop", "fan-in", "group", "edge label", "layer options",
-                 "named architecture", "keras or pytorch code", "korean", "number words"):  # fmt: skip
+                 "named architecture", "keras or pytorch code", "korean", "number words",
+                 "told as a story"):  # fmt: skip
         assert len(patterns.get(name, ())) >= 20, name
 
 

@@ -48,6 +48,7 @@ def constructs(row: dict[str, Any]) -> list[str]:
         found += ["fan-in"] * any(n >= 2 for n in targets.values())
         found += ["group"] * ("\ngroup " in answer)
         found += ["edge label"] * any(len(e) > 2 for e in edges)
+        found += ["told as a story"] * ("story" in row["source"])
     else:
         found += ["layer options"] * bool(
             re.search(r" same| stride=| avg|global|conv \d+x\d+ \d", answer)

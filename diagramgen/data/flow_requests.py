@@ -9,6 +9,7 @@ import random
 from dataclasses import dataclass, field, replace
 
 from diagramgen.data.example import Example, make_example
+from diagramgen.data.flow_stories import plain_branch_labels, tell_flow
 from diagramgen.data.phrasing import random_style
 from diagramgen.data.wording import (
     ARROWS,
@@ -24,11 +25,12 @@ from diagramgen.formats.plan import FlowEdge, FlowGroup, FlowNode, Plan
 from diagramgen.layout import layout_plan
 from diagramgen.quality.metrics import readability
 
+STORY_SHARE = 0.45  # flows told as a story with verbs, the rest as lists, arrows and links
 VERBS = ["collect", "clean", "validate", "parse", "fetch", "load", "store", "train", "evaluate", "deploy", "monitor", "review", "approve", "reject", "send", "receive", "pack", "ship", "invoice", "pay", "refund", "log", "notify", "index", "embed", "rank", "filter", "merge", "sort", "archive", "encrypt", "sign", "scan", "test", "build", "publish", "schedule", "assign", "diagnose", "treat", "measure", "record", "register", "upload", "download", "compress", "label", "summarize", "translate", "retrieve"]  # fmt: skip
 OBJECTS = ["data", "order", "payment", "invoice", "ticket", "report", "image", "document", "request", "response", "user", "model", "results", "sample", "patient", "prescription", "application", "resume", "candidate", "contract", "email", "message", "record", "file", "batch", "query", "answer", "feedback", "package", "shipment", "claim", "form", "draft", "code", "release", "metrics", "logs", "features", "embeddings", "photos", "video", "transcript", "account", "password", "token", "booking", "visa"]  # fmt: skip
 STORES = ["database", "Postgres", "Redis cache", "S3 bucket", "data warehouse", "vector DB", "user DB", "feature store", "MongoDB", "inventory DB", "archive", "log store"]  # fmt: skip
 ACTORS = ["user", "customer", "client app", "browser", "mobile app", "API gateway", "load balancer", "web server", "worker", "scheduler", "LLM", "embedding model", "classifier", "manager", "reviewer", "doctor", "nurse", "warehouse", "support agent", "CI server", "sensor", "message queue", "Kafka", "auth service"]  # fmt: skip
-STATES = ["valid", "approved", "in", "stock", "complete", "successful", "correct", "available", "found", "accepted", "paid", "converged", "good", "enough", "ok", "passing", "signed", "urgent"]  # fmt: skip
+STATES = ["valid", "approved", "in stock", "complete", "successful", "correct", "available", "found", "accepted", "paid", "converged", "good enough", "ok", "passing", "signed", "urgent"]  # fmt: skip
 KO_OBJECTS = ["데이터", "주문", "결제", "송장", "티켓", "보고서", "이미지", "문서", "요청", "사용자 정보", "모델", "결과", "샘플", "환자", "처방", "지원서", "계약서", "이메일", "기록", "파일", "재고", "배송", "예약", "로그", "코드"]  # fmt: skip
 KO_VERBS = ["수집", "정리", "검증", "확인", "저장", "학습", "평가", "배포", "모니터링", "검토", "승인", "전송", "접수", "포장", "발송", "결제", "환불", "등록", "업로드", "분석", "생성", "처리", "작성", "출력", "테스트"]  # fmt: skip
 KO_STATES = ["유효", "승인됨", "재고 있음", "완료", "성공", "정상", "통과", "충분"]
@@ -69,6 +71,9 @@ class Step:
     label: str
     type: str = "process"
     group: str = ""
+    verb: str = ""  # what a step does, for telling it as a story ('validate' + 'order')
+    obj: str = ""
+    state: str = ""  # what a decision asks about its object ('valid')
 
 
 @dataclass
@@ -107,16 +112,25 @@ class Namer:
     def process(self) -> Step:
         """A step that does something ('validate order', '주문 검증')."""
         rng = self.rng
+        parts: list[str] = []
         if self.lang == "ko":
-            return Step(self._fresh(lambda: f"{rng.choice(KO_OBJECTS)} {rng.choice(KO_VERBS)}"))
+
+            def make_ko() -> str:
+                parts[:] = [rng.choice(KO_VERBS), rng.choice(KO_OBJECTS)]
+                return f"{parts[1]} {parts[0]}"
+
+            label = self._fresh(make_ko)
+            return Step(label, verb=parts[0], obj=parts[1])
         if rng.random() < 0.15:
             return Step(self._fresh(lambda: rng.choice(ACTORS)))
 
         def make() -> str:
-            label = f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
+            parts[:] = [rng.choice(VERBS), rng.choice(OBJECTS)]
+            label = " ".join(parts)
             return label[0].upper() + label[1:] if rng.random() < 0.5 else label
 
-        return Step(self._fresh(make))
+        label = self._fresh(make)
+        return Step(label, verb=parts[0], obj=parts[1])
 
     def store(self) -> Step:
         """A database or store."""
@@ -132,23 +146,25 @@ class Namer:
     def question(self) -> Step:
         """A decision ('Payment successful?')."""
         rng = self.rng
+        parts: list[str] = []
         if self.lang == "ko":
-            return Step(
-                self._fresh(lambda: f"{rng.choice(KO_OBJECTS)} {rng.choice(KO_STATES)}?"),
-                "decision",
-            )
-        forms = ["{O} {S}?", "Is the {o} {s}?", "{o} {s}?", "{S}?"]
-        return Step(
-            self._fresh(
-                lambda: rng.choice(forms).format(
-                    o=rng.choice(OBJECTS),
-                    O=rng.choice(OBJECTS).capitalize(),
-                    s=rng.choice(STATES),
-                    S=rng.choice(STATES).capitalize(),
-                )
-            ),
-            "decision",
-        )
+
+            def make_ko() -> str:
+                parts[:] = [rng.choice(KO_OBJECTS), rng.choice(KO_STATES)]
+                return f"{parts[0]} {parts[1]}?"
+
+            label = self._fresh(make_ko)
+            return Step(label, "decision", obj=parts[0], state=parts[1])
+        forms = ["{O} {s}?", "Is the {o} {s}?", "{o} {s}?", "{S}?"]
+
+        def make() -> str:
+            form = rng.choice(forms)
+            parts[:] = ["" if form == "{S}?" else rng.choice(OBJECTS), rng.choice(STATES)]
+            o, st = parts
+            return form.format(o=o, O=o.capitalize(), s=st, S=st.capitalize())
+
+        label = self._fresh(make)
+        return Step(label, "decision", obj=parts[0], state=parts[1])
 
 
 def _sample_graph(rng: random.Random, namer: Namer, lang: str) -> tuple[Graph, list[str]]:
@@ -402,6 +418,18 @@ def _frame(rng: random.Random, g: Graph, lang: str) -> str:
     return polite(rng, f"a {what}") + body + ("." if rng.random() < 0.5 else "")
 
 
+def _story_frame(rng: random.Random, g: Graph, lang: str) -> str:
+    """The flow told as a story, its groups said after it, in a frame."""
+    body = tell_flow(rng, g, lang)
+    groups = _groups_text(rng, g, lang, quote=False)
+    if groups:
+        body += " " + groups[0].upper() + groups[1:] + "."
+    if lang == "ko":
+        return rng.choice(["", "다음 과정을 순서도로 그려줘: ", "흐름도: "]) + body
+    what = rng.choice(["flowchart", "flow", "process", "workflow", "diagram"])
+    return polite(rng, f"a {what}") + body
+
+
 def sample_flow_request(rng: random.Random) -> Example:
     """One flow request composed from parts, with its plan and the structure drawn from it;
     a graph our layout cannot draw cleanly (rare: a loop into a group) is drawn again, so
@@ -416,7 +444,12 @@ def sample_flow_request(rng: random.Random) -> Example:
 def _flow_example(rng: random.Random) -> tuple[Example, bool]:
     lang = "ko" if rng.random() < 0.12 else "en"
     g, motifs = _sample_graph(rng, Namer(rng, lang), lang)
-    request = _frame(rng, g, lang)
+    if rng.random() < STORY_SHARE:
+        plain_branch_labels(g, lang)
+        request = _story_frame(rng, g, lang)
+        motifs.append("story")
+    else:
+        request = _frame(rng, g, lang)
     wish, orientation = direction_wish(rng, lang)
     request = add_wish(rng, roughen(rng, request, lang), wish)
     style = random_style(rng, "flow")

@@ -76,9 +76,21 @@ def _missing_step(rng: random.Random, plan: Plan) -> str | None:
 
 
 def _swapped_steps(rng: random.Random, plan: Plan) -> str | None:
-    if len(plan.nodes) < 2:
+    def place(i: int) -> tuple[object, ...]:  # two nodes in the same place swap to no change
+        node = plan.nodes[i].id
+        ins = sorted((e.source, e.label) for e in plan.edges if e.target == node)
+        outs = sorted((e.target, e.label) for e in plan.edges if e.source == node)
+        return (tuple(ins), tuple(outs), plan.nodes[i].type)
+
+    pairs = [
+        (a, b)
+        for a in range(len(plan.nodes))
+        for b in range(a + 1, len(plan.nodes))
+        if place(a) != place(b)
+    ]
+    if not pairs:
         return None
-    a, b = rng.sample(range(len(plan.nodes)), 2)
+    a, b = rng.choice(pairs)
     plan.nodes[a].label, plan.nodes[b].label = plan.nodes[b].label, plan.nodes[a].label
     return f"steps '{plan.nodes[b].label}' and '{plan.nodes[a].label}' swapped"
 
