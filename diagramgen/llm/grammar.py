@@ -214,7 +214,7 @@ def plan_grammar(held: HeldPlan = NOTHING_HELD) -> str:
     layer = (
         f"(input ({n}|{side}x{side}(x{side})?)|conv {k}( {filters})?( same)?( stride={STRIDE})?"
         f"|pool ({k}( avg)?|global( avg| max)?)( stride={STRIDE})?"
-        f"|(dense|output) {n}|flatten|dropout (0\\.[0-9]{{1,2}}|0)|repeat {repeat})( {label})?"
+        f"|(dense|output) {n}|flatten|dropout( (0\\.[0-9]{{1,2}}|0))?|repeat {repeat})( {label})?"
     )
     node_tail = f" {label} {_alt(NODE_TYPES)}( shape={_alt(list(SHAPE_WORDS))})?"
     rules = [
