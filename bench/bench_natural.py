@@ -219,11 +219,14 @@ def admits_truth(plan: HeldPlan, truth: dict[str, Any]) -> bool:
 
 
 def _chain_admits(chain: FlowChain, truth: dict[str, Any]) -> bool:
-    """The chain's steps and edges are the truth's (node types stay free, so a decision in the
-    truth is taken as the type the model may give)."""
+    """The chain's steps, edges and decisions are the truth's (other node types stay free)."""
     if truth.get("kind") != "flow":
         return False  # a net read as a flow
-    truth = {**truth, "nodes": [{**n, "type": "process"} for n in truth["nodes"]]}
+    nodes = [
+        {**n, "type": n.get("type") if n.get("type") == "decision" else "process"}
+        for n in truth["nodes"]
+    ]
+    truth = {**truth, "nodes": nodes}
     return compare_structures(chain.structure(), truth).exact
 
 

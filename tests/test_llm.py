@@ -85,6 +85,17 @@ def test_a_flow_told_as_arrow_chains_is_held_to_its_steps_and_edges(tokenizer) -
     assert not _accepts(tokenizer, labelled.replace(' "HTTPS"', ""), said)
     loop = request_plan("train -> evaluate -> deploy; evaluate -> train")
     assert loop.flow is not None and loop.flow.edges == ((0, 1), (1, 2), (1, 0))
+    branched = request_plan("login -> valid? yes -> home; no -> back to login")
+    decided = (
+        'flow vertical\nnode a "login" process\nnode b "valid?" decision\n'
+        'node c "home" process\na -> b\nb -> c "yes"\nb -> a "no"\nend\n'
+    )
+    assert _accepts(tokenizer, decided, branched)
+    assert not _accepts(
+        tokenizer, decided.replace('"valid?" decision', '"valid?" process'), branched
+    )
+    assert not _accepts(tokenizer, decided.replace('"home" process', '"home" decision'), branched)
+    assert not _accepts(tokenizer, decided.replace('b -> a "no"', "b -> a"), branched)
 
 
 def test_random_walks_under_the_constraint_always_parse(tokenizer) -> None:

@@ -211,12 +211,49 @@ def test_flows_told_as_arrow_chains_are_read_exactly() -> None:
     assert said is not None and said.edge_labels == ("HTTPS", "", "writes to")
     mermaid = read_chains("upload -->|virus found| quarantine")
     assert mermaid is not None and mermaid.edge_labels == ("virus found",)
+    between = read_chains("Browser -> (HTTPS) -> Load balancer -> Postgres")
+    assert between is not None and between.edge_labels == ("HTTPS", "")
+    trailing = read_chains("- dev PC → GitLab (push)\n- GitLab → Jenkins (label: 'webhook')")
+    assert trailing is not None and trailing.edge_labels == ("push", "webhook")
+
+
+def test_flows_with_branches_loops_and_joins_are_read_exactly() -> None:
+    from diagramgen.request.chains import read_chains
+
+    loop = read_chains("load -> train -> converged? if yes -> save, if no -> back to train")
+    assert loop is not None and loop.labels == ("load", "train", "converged?", "save")
+    assert loop.edges == ((0, 1), (1, 2), (2, 3), (2, 1)) and loop.decisions == (2,)
+    assert loop.edge_labels == ("", "", "yes", "no")
+    paren = read_chains("request → rate ok? → (no) 429 response / (yes) auth check → service")
+    assert paren is not None and paren.edges == ((0, 1), (1, 2), (1, 3), (3, 4))
+    assert paren.edge_labels[1:3] == ("no", "yes")
+    named = read_chains("cache lookup → hit? → hit: return; miss: query db → store → return")
+    assert named is not None and named.edges[-1] == (4, 2) and "miss" in named.edge_labels
+    joined = read_chains("temp sensor + humidity sensor -> both into aggregator -> log")
+    assert joined is not None and joined.edges == ((0, 2), (1, 2), (2, 3))
+    korean = read_chains("알림 → 심각? → 예: 대응팀 소집 / 아니오: 티켓 생성 → 둘 다 회고로")
+    assert korean is not None and korean.labels[-1] == "회고"
+    assert {korean.edges[i] for i in (-2, -1)} == {(2, 4), (3, 4)}
+    listed = read_chains("1. arrive\n2. assess\n3. critical?\n4. yes → ICU\n5. no → back to step 2")
+    assert listed is not None and listed.edges == ((0, 1), (1, 2), (2, 3), (2, 1))
+    nested = read_chains("call → ok? yes: done. no: tries < 3? yes: wait → call. no: give up")
+    assert nested is not None and nested.decisions == (1, 3)
 
 
 @pytest.mark.parametrize(
     "request_text",
     [
-        "login -> valid? -> home",  # a question: a decision the chain cannot carry
+        "login -> valid? -> home",  # a decision with unlabelled branches
+        "login -> valid? yes -> home",  # a decision with one branch
+        "check -> ok? yes -> A; yes -> B",  # two branches of the same name
+        "A -> B -> back to C",  # a loop back to a step never named
+        "app -> update? -> no update -> home",  # "no update" is a step, not a branch
+        "A -> B. yes -> C",  # an answer with no question
+        "- intake -> triage\n- doctor",  # a lone item after an arrow: a note, not a step
+        "- A\n- B\n- C",  # a list with no arrow: the model's to read
+        "API -> web, mobile",  # a fan-out the comma leaves unsure
+        "order -> paid? yes -> ship, no -> cancel; both -> done",
+        "fetch -> (laid out horizontally) -> parse",
         "check password -> if ok, home -> done",
         "web and mobile -> API -> database",  # fan-in
         "upload -> scan (virus) -> store",  # brackets: an edge label or a note
@@ -241,9 +278,13 @@ def test_chain_readings_agree_with_the_generators_truth() -> None:
         chain = read_chains(example.request)
         if chain is None:
             continue
-        # node types stay the model's under the hold: compared on steps, edges and labels
+        # under the hold, a node's type is the model's unless it is a decision
         truth = example.structure
-        truth = {**truth, "nodes": [{**n, "type": "process"} for n in truth["nodes"]]}
+        nodes = [
+            {**n, "type": "decision" if n.get("type") == "decision" else "process"}
+            for n in truth["nodes"]
+        ]
+        truth = {**truth, "nodes": nodes}
         held += 1
         right += compare_structures(chain.structure(), truth).exact
     assert held > 80 and right >= 0.97 * held

@@ -151,8 +151,9 @@ def request_plan(request: str) -> HeldPlan:
 
 
 def flow_lines(chain: FlowChain) -> tuple[list[str], list[str]]:
-    """A chain flow's node lines (up to their type, which stays the model's) and its edge
-    lines, written as the canonical writer does: edges that continue each other share a line."""
+    """A chain flow's node lines (up to their type: a decision's is held, the others' stay the
+    model's) and its edge lines, written as the canonical writer does: edges that continue each
+    other share a line."""
     ids = _letters(len(chain.labels))
     nodes = [f'node {ids[i]} "{label}" ' for i, label in enumerate(chain.labels)]
     lines: list[tuple[list[int], str]] = []
@@ -175,12 +176,16 @@ def _lark_string(text: str) -> str:
 
 def _flow_grammar(chain: FlowChain, style: str) -> str:
     nodes, edges = flow_lines(chain)
-    body = " ".join(f'{_lark_string(n)} NODE_TYPE "\\n"' for n in nodes)
+    body = " ".join(
+        f'{_lark_string(n)} {"DECISION" if i in chain.decisions else "STEP"} "\\n"'
+        for i, n in enumerate(nodes)
+    )
     body += " " + " ".join(f'{_lark_string(e)} "\\n"' for e in edges)
-    node_type = f"{_alt(NODE_TYPES)}( shape={_alt(list(SHAPE_WORDS))})?"
+    shape = f"( shape={_alt(list(SHAPE_WORDS))})?"
+    steps = _alt([t for t in NODE_TYPES if t != "decision"])
     return (
         f'start: FLOW_HEADER "\\n" {body} "end"\nFLOW_HEADER: /flow{style}/\n'
-        f"NODE_TYPE: /{node_type}/"
+        f"STEP: /{steps}{shape}/\nDECISION: /decision{shape}/"
     )
 
 
