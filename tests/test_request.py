@@ -100,6 +100,24 @@ def test_dense_nets_in_many_forms() -> None:
     ]  # fmt: skip
 
 
+def test_a_nets_depth_restated_sizes_and_a_written_decoder_add_no_layers() -> None:
+    def sizes(text: str) -> list[tuple[str, int | None]]:
+        reading = read_layers(text)
+        assert reading.certain, text
+        return [(x.type, x.size) for x in reading.layers]
+
+    three = [("input", 6), ("dense", 9), ("output", 2)]
+    assert sizes("a two-layer perceptron: 6 inputs, 9 hidden units, 2 outputs") == three
+    assert sizes("3-layer MLP with 6 inputs, 9 hidden neurons and 2 outputs") == three
+    assert sizes("6 inputs, 9 hidden units, 2 outputs (a 6-9-2 net)") == three
+    assert not read_layers("a 5-layer network: 6 inputs, 9 hidden, 2 outputs").certain
+    decoder = "autoencoder: Input(shape=(100,)), Dense(20), Dense(5), Dense(20), Dense(100)"
+    assert [x.size for x in read_layers(decoder).layers] == [100, 20, 5, 20, 100]
+    assert [x.size for x in read_layers("autoencoder 300 -> 40 -> 300").layers] == [300, 40, 300]
+    mirrored = read_layers("an autoencoder with 300 inputs, encoder 40, bottleneck 8")
+    assert [x.size for x in mirrored.layers] == [300, 40, 8, 40, 300]
+
+
 def test_named_architectures_expand_to_their_canonical_form() -> None:
     lenet = read_layers("please draw LeNet-5")
     assert [x.type for x in lenet.layers] == [

@@ -185,7 +185,7 @@ _COUNTED = re.compile(
     re.IGNORECASE,
 )
 _COUNTED_SINGLE = re.compile(
-    r"^\s*(1)\s+(?:[^\W\d]+[\s-]+){0,2}?(?:layer|conv\w*|pool\w*|block)\b", re.IGNORECASE
+    r"^\s*\(?\s*(1)\s+(?:[^\W\d]+[\s-]+){0,2}?(?:layer|conv\w*|pool\w*|block)\b", re.IGNORECASE
 )
 # Korean puts the count after the noun: "은닉층 두 개", "합성곱층 세 개(필터 각각 32개)"
 _KO_COUNTED = re.compile(r"(층|합성곱|컨볼루션|풀링)\s*(\d+)\s*개(?!\s*의)")
@@ -328,11 +328,13 @@ _MIRROR = re.compile(
 def read_layers(request: str) -> LayerReading:
     """The layers a request states, in order, with their options (see the module docstring)."""
     text = _LIST_MARK.sub("", request)
-    plain = _HEADINGS.sub(" ", normalise_numbers(respell(text)))
+    words = normalise_numbers(respell(text))
+    depth = _depth(words)
+    plain = _HEADINGS.sub(" ", _NET_DEPTH.sub(" ", words))
     text = _multiplied(plain)
     reading = LayerReading(expanded=text != plain)
     chain = _dash_chain(re.sub(r"\([^)\d]*\)", " ", text))  # "10 (code)" is still a size
-    whole = chain is not None and sorted(chain) == sorted(int(n) for n in re.findall(r"\d+", text))
+    whole = chain is not None and _chain_is_whole(chain, text)
     if chain and whole and not re.search(r"conv|pool|합성곱|풀링", text, re.IGNORECASE):
         reading.layers = [LayerSpec("input", size=chain[0])]
         reading.layers += [LayerSpec("dense", size=n) for n in chain[1:-1]]
@@ -370,6 +372,8 @@ def read_layers(request: str) -> LayerReading:
         last = reading.layers[-1] if reading.layers else None
     outputs = any(x.type == "output" for x in reading.layers)
     mirrored = _MIRROR.search(text) or (re.search(r"auto-?encoder", text, re.I) and not outputs)
+    if mirrored and _decoded(reading.layers):
+        mirrored = None  # the decoder is written out: it ends where the input began
     if mirrored and reading.layers and reading.layers[0].type == "input":
         dense = [x for x in reading.layers if x.type == "dense"]
         reading.layers += [LayerSpec("dense", size=x.size) for x in reversed(dense[:-1])]
@@ -387,7 +391,41 @@ def read_layers(request: str) -> LayerReading:
         reading.certain = False
     if reading.expanded:
         reading.certain = False  # counted or multiplied layers and named blocks: read, not held
+    if depth is not None and depth not in (len(reading.layers), len(reading.layers) - 1):
+        reading.certain = False  # "a 3-layer net" that the layers read do not make
     return reading
+
+
+# "a two-layer net", "3-layer MLP": the depth of the whole net (counted with or without its
+# input, as people do), not the size of a layer
+_NET_DEPTH = re.compile(
+    r"\b(\d+)[\s-]layers?\b(?=\s*(?:deep\s+|dense\s+|fully[\s-]connected\s+|feed[\s-]?forward\s+|"
+    r"simple\s+|small\s+|neural\s+)*(?:\(|$|network|net\b|mlp|perceptron|model|classifier|cnn|"
+    r"convnet))",
+    re.IGNORECASE,
+)
+
+
+def _depth(text: str) -> int | None:
+    match = _NET_DEPTH.search(text)
+    return int(match.group(1)) if match else None
+
+
+def _chain_is_whole(chain: list[int], text: str) -> bool:
+    """The chain holds every number written, or the other numbers restate it in order
+    ('8 inputs, 3 hidden, 8 outputs (the 8-3-8 problem)')."""
+    written = [int(n) for n in re.findall(r"\d+", text)]
+    if sorted(chain) == sorted(written):
+        return True
+    rest = list(written)
+    for n in chain:
+        rest.remove(n)
+    return rest == chain
+
+
+def _decoded(layers: list[LayerSpec]) -> bool:
+    dense = [x for x in layers if x.type == "dense"]
+    return len(dense) >= 2 and layers[0].type == "input" and dense[-1].size == layers[0].size
 
 
 _EVERY = re.compile(r"\b(?:all|every|each)\s+(?:of\s+the\s+)?(?:conv\w*|convolution\w*)", re.I)

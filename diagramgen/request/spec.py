@@ -71,6 +71,7 @@ _FLOW_WORDS = re.compile(
     r"플로우|프로세스|절차|단계",
     re.IGNORECASE,
 )
+_NUMBER_ARROW = re.compile(r"(?<=\d)\s*(?:->|→|=>)\s*(?=\d)")
 _DECISION = re.compile(
     r"\bif\b|\bwhether\b|\?|\botherwise\b|\belse\b|\byes\b|\bno\b|decision|branch|"
     r"이면|아니면|여부|경우|예/아니오",
@@ -206,7 +207,7 @@ def content_words(text: str) -> list[str]:
 
 def _kind(text: str, layers: LayerReading) -> str | None:
     nets = len(_NET_WORDS.findall(text))
-    flows = len(_FLOW_WORDS.findall(text))
+    flows = len(_FLOW_WORDS.findall(_NUMBER_ARROW.sub(" ", text)))  # 784 -> 128: sizes
     if layers.layers and (nets > 0 or len(layers.layers) >= 3) and nets >= flows:
         return "net"
     if flows or len(content_words(text)) >= 3:
