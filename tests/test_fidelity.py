@@ -56,6 +56,14 @@ def test_a_flow_must_keep_every_named_step_and_its_branches() -> None:
     assert f_chain.structure < f_full.structure  # no decision, no loop back
 
 
+def test_arrow_labels_and_group_names_count_as_drawn_words() -> None:
+    request = "the backend group has the api and the store; the api writes to the store"
+    boxed = 'flow\nnode a "api"\nnode b "store" db\ngroup "Backend": a, b\na -> b "writes"\nend\n'
+    bare = 'flow\nnode a "api"\nnode b "store" db\na -> b\nend\n'
+    assert fidelity(request, boxed).recall > fidelity(request, bare).recall
+    assert fidelity(request, boxed).precision == fidelity(request, bare).precision
+
+
 def test_a_net_for_a_flow_request_scores_zero() -> None:
     request = "pipeline: load data -> train model -> evaluate"
     assert fidelity(request, "nn\ninput 4\noutput 1\nend\n").overall == 0.0

@@ -96,6 +96,14 @@ def test_a_flow_told_as_arrow_chains_is_held_to_its_steps_and_edges(tokenizer) -
     )
     assert not _accepts(tokenizer, decided.replace('"home" process', '"home" decision'), branched)
     assert not _accepts(tokenizer, decided.replace('b -> a "no"', "b -> a"), branched)
+    grouped = request_plan("Group 'Edge': CDN\nGroup 'App': web, api\nCDN -> web -> api")
+    boxed = (
+        'flow horizontal\nnode a "CDN" process\nnode b "web" process\nnode c "api" process\n'
+        'group "Edge": a\ngroup "App": b, c\na -> b -> c\nend\n'
+    )
+    assert _accepts(tokenizer, boxed, grouped)
+    assert not _accepts(tokenizer, boxed.replace('group "Edge": a\n', ""), grouped)
+    assert not _accepts(tokenizer, boxed.replace('"App": b, c', '"App": b'), grouped)
 
 
 def test_random_walks_under_the_constraint_always_parse(tokenizer) -> None:

@@ -256,6 +256,38 @@ def test_flows_with_branches_loops_and_joins_are_read_exactly() -> None:
     assert listed is not None and listed.edges == ((0, 1), (1, 2), (2, 3), (2, 1))
     nested = read_chains("call → ok? yes: done. no: tries < 3? yes: wait → call. no: give up")
     assert nested is not None and nested.decisions == (1, 3)
+    both = read_chains("order -> paid? yes -> ship, no -> cancel; both -> done")
+    assert both is not None and both.edges[-2:] == ((2, 4), (3, 4))
+
+
+def test_groups_declared_around_a_chain_are_read_with_it() -> None:
+    from diagramgen.request.chains import read_chains
+
+    declared = read_chains(
+        "Shop overview\n- Group 'Storefront': Search, Basket\n- Both → Checkout API\n"
+        "- Payments tier: Checkout API, Ledger\n- Checkout API → Ledger, Checkout API → Mailer"
+    )
+    assert declared is not None
+    assert declared.labels == ("Search", "Basket", "Checkout API", "Ledger", "Mailer")
+    assert declared.edges == ((0, 2), (1, 2), (2, 3), (2, 4))
+    assert declared.groups == (("Storefront", (0, 1)), ("Payments tier", (2, 3)))
+    node = declared.structure()["nodes"][3]
+    assert node["group"] == "Payments tier" and "group" not in declared.structure()["nodes"][4]
+    lanes = read_chains("[Web] click buy → [Server] reserve → [Web] confirm page")
+    assert lanes is not None and lanes.groups == (("Web", (0, 2)), ("Server", (1,)))
+    zone = read_chains("Zone 'Intake': scan → weigh. Zone 'Store': shelve. weigh → shelve")
+    assert zone is not None and zone.groups == (("Intake", (0, 1)), ("Store", (2,)))
+    tail = read_chains("inputs: mic, camera (group 'Sensors'). both → fusion → display")
+    assert tail is not None and tail.groups == (("Sensors", (0, 1)),)
+    bare = read_chains(
+        "고객: 앱, 웹\n내부: 주문 서버, 재고 DB\n앱 → 주문 서버\n웹 → 주문 서버 → 재고 DB"
+    )
+    assert bare is not None and [g[0] for g in bare.groups] == ["고객", "내부"]
+    # one bare "Name: a, b" line is not enough to call it a group, nor is a step in two groups
+    assert read_chains("inputs: mic, camera\nmic → fusion\ncamera → fusion") is None
+    assert read_chains("Group 'A': x, y\nGroup 'B': y\nx → y") is None
+    partly = read_chains("Group 'Core': parse, check\nparse → check → report")
+    assert partly is not None and partly.groups == (("Core", (0, 1)),)
 
 
 @pytest.mark.parametrize(
@@ -270,7 +302,6 @@ def test_flows_with_branches_loops_and_joins_are_read_exactly() -> None:
         "- intake -> triage\n- doctor",  # a lone item after an arrow: a note, not a step
         "- A\n- B\n- C",  # a list with no arrow: the model's to read
         "API -> web, mobile",  # a fan-out the comma leaves unsure
-        "order -> paid? yes -> ship, no -> cancel; both -> done",
         "fetch -> (laid out horizontally) -> parse",
         "check password -> if ok, home -> done",
         "web and mobile -> API -> database",  # fan-in

@@ -150,12 +150,15 @@ def request_plan(request: str) -> HeldPlan:
     return HeldPlan(net=net_lines(spec.layers))
 
 
-def flow_lines(chain: FlowChain) -> tuple[list[str], list[str]]:
+def flow_lines(chain: FlowChain) -> tuple[list[str], list[str], list[str]]:
     """A chain flow's node lines (up to their type: a decision's is held, the others' stay the
-    model's) and its edge lines, written as the canonical writer does: edges that continue each
-    other share a line."""
+    model's), its group lines and its edge lines, written as the canonical writer does: edges
+    that continue each other share a line."""
     ids = _letters(len(chain.labels))
     nodes = [f'node {ids[i]} "{label}" ' for i, label in enumerate(chain.labels)]
+    groups = [
+        f'group "{name}": ' + ", ".join(ids[i] for i in members) for name, members in chain.groups
+    ]
     lines: list[tuple[list[int], str]] = []
     for (a, b), label in zip(chain.edges, chain.edge_labels, strict=True):
         if label:  # a labelled edge has a line of its own: a -> b "yes"
@@ -164,10 +167,14 @@ def flow_lines(chain: FlowChain) -> tuple[list[str], list[str]]:
             lines[-1][0].append(b)
         else:
             lines.append(([a, b], ""))
-    return nodes, [
-        " -> ".join(ids[i] for i in line) + (f' "{label}"' if label else "")
-        for line, label in lines
-    ]
+    return (
+        nodes,
+        groups,
+        [
+            " -> ".join(ids[i] for i in line) + (f' "{label}"' if label else "")
+            for line, label in lines
+        ],
+    )
 
 
 def _lark_string(text: str) -> str:
@@ -175,12 +182,12 @@ def _lark_string(text: str) -> str:
 
 
 def _flow_grammar(chain: FlowChain, style: str) -> str:
-    nodes, edges = flow_lines(chain)
+    nodes, groups, edges = flow_lines(chain)
     body = " ".join(
         f'{_lark_string(n)} {"DECISION" if i in chain.decisions else "STEP"} "\\n"'
         for i, n in enumerate(nodes)
     )
-    body += " " + " ".join(f'{_lark_string(e)} "\\n"' for e in edges)
+    body += " " + " ".join(f'{_lark_string(line)} "\\n"' for line in [*groups, *edges])
     shape = f"( shape={_alt(list(SHAPE_WORDS))})?"
     steps = _alt([t for t in NODE_TYPES if t != "decision"])
     return (

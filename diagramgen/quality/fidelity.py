@@ -116,8 +116,13 @@ def _covered(word: str, pool: set[str]) -> bool:
 
 
 def _flow_words(spec: RequestSpec, structure: Structure) -> tuple[float, float]:
+    """Recall over every word the drawing shows (step labels, arrow labels, group names);
+    precision over the step labels only, where an invented step shows."""
     shown = [w for n in structure["nodes"] for w in content_words(n["label"])]
-    label_words, request_words = set(shown), set(spec.words)
+    drawn = [e[2] for e in structure["edges"] if len(e) > 2]
+    drawn += [n["group"] for n in structure["nodes"] if n.get("group")]
+    label_words = set(shown) | {w for text in drawn for w in content_words(text)}
+    request_words = set(spec.words)
     wanted = list(dict.fromkeys(spec.words))
     recall = sum(_covered(w, label_words) for w in wanted) / len(wanted) if wanted else 1.0
     precision = sum(_covered(w, request_words) for w in shown) / len(shown) if shown else 0.0

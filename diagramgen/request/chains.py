@@ -26,6 +26,7 @@ from difflib import SequenceMatcher
 from diagramgen.diagram import Structure, StructureNode, structure_edge
 from diagramgen.limits import (
     MAX_EDGE_LABEL_CHARS,
+    MAX_PLAN_GROUPS,
     MAX_PLAN_LABEL_CHARS,
     MAX_PLAN_LINES,
     MAX_PLAN_NODES,
@@ -37,7 +38,13 @@ _LABELLED = re.compile(
     r"\s*(?:-+\s*\(\s*([^()\-<>|]{1,30}?)\s*\)\s*-+>|-{2,}\s*([^()\-<>|]{1,30}?)\s*-{2,}>"
     r"|-+>\s*\|\s*([^|()<>]{1,30}?)\s*\|)\s*"
 )
-_STATEMENT_END = re.compile(r";|(?<=[^\W\d_]{2})\.(?:\s+|$)")
+_STATEMENT_END = re.compile(r";|(?:(?<=[^\W\d_]{2})|(?<=[)\"'’”]))\.(?:\s+|$)")
+# A first line naming the drawing, not a step: "Monitoring setup", "Two zones", "CI/CD 구성도".
+_TITLE = re.compile(
+    r"\b(?:flow|pipeline|process|setup|architecture|diagram|overview|system|workflow|zones|"
+    r"groups|layers|stages|lanes|clusters)\b|구성도|흐름|절차|프로세스|정리해\s*주세요",
+    re.IGNORECASE,
+)
 # "... 흐름도를 그려줘" closing the last step: asking for the drawing, not a step's name.
 _KOREAN_ASK = re.compile(
     r"\s*(?:(?:흐름도|순서도|플로우\s*차트|다이어그램)(?:를|을|로|으로)?\s*)?"
@@ -90,7 +97,7 @@ _STRUCTURE = {
     "over", "through", "feeds", "goes", "returns", "also",
 }  # fmt: skip
 _KOREAN_STRUCTURE = re.compile(
-    r"이면|아니면|하면|되면|으면|돌아|반복|다시|그리고|및|경우|여부|에서|으로|그룹|둘\s*다"
+    r"이면|아니면|하면|되면|으면|돌아|반복|다시|그리고|및|경우|여부|에서|으로|그룹|둘\s*다|다음|후에"
 )
 # What a statement without a step may say: asking for the drawing and its direction.
 _FILLER = {
@@ -115,6 +122,7 @@ class FlowChain:
     edges: tuple[tuple[int, int], ...]
     edge_labels: tuple[str, ...]  # one per edge, "" for none
     decisions: tuple[int, ...] = ()
+    groups: tuple[tuple[str, tuple[int, ...]], ...] = ()  # (name, its steps), as declared
 
     def structure(self) -> Structure:
         """The flow as the structure summary states it (a step that is not a decision is a
@@ -127,6 +135,9 @@ class FlowChain:
             }
             for i, label in enumerate(self.labels)
         ]
+        for name, members in self.groups:
+            for i in members:
+                nodes[i]["group"] = name
         pairs = zip(self.edges, self.edge_labels, strict=True)
         edges = [structure_edge(f"n{a}", f"n{b}", said) for (a, b), said in pairs]
         return Structure(kind="flow", layers=[], nodes=nodes, edges=edges)
@@ -145,6 +156,7 @@ class _Piece:
     back: bool = False  # the step names one already met
     joined: int = 0  # "both into": how many sources join (-1: as many as there are)
     note: str = ""  # "(HTTPS)" between two arrows: the arrow's label
+    group: str = ""  # "[Server] validate": the group the step is in
 
 
 @dataclass
@@ -159,8 +171,11 @@ class _Flow:
     pending: str = ""  # the label the next edge carries
     decision: int | None = None  # the last decision named
     ends: list[int] = field(default_factory=list)  # where the decision's earlier branches ended
+    groups: dict[str, list[int]] = field(default_factory=dict)
+    lane: str = ""  # the group every step of this statement is in ("Zone 'A': x -> y")
+    bare_groups: bool = False  # "Frontend: a, b" declares a group (the request has two such)
 
-    def node(self, label: str, back: bool = False) -> int:
+    def node(self, label: str, back: bool = False, group: str = "") -> int:
         key = _same_step(" ".join(label.casefold().split()), self.keys)
         if key not in self.keys:
             if back:
@@ -169,7 +184,20 @@ class _Flow:
             self.names.append(label)
         if label.endswith("?"):
             self.decision, self.ends = self.keys[key], []
+        if group or self.lane:
+            self.join_group(group or self.lane, self.keys[key])
         return self.keys[key]
+
+    def join_group(self, name: str, node: int) -> None:
+        """A step is in one group at most, and a group holds each step once."""
+        for other, members in self.groups.items():
+            if node in members and other != name:
+                raise _Unread(name)
+        members = self.groups.setdefault(name, [])
+        if node not in members:
+            members.append(node)
+        if len(self.groups) > MAX_PLAN_GROUPS:
+            raise _Unread("too many groups")
 
     def connect(self, target: int, label: str) -> None:
         if not self.current or target in self.current:
@@ -196,8 +224,9 @@ class _Flow:
             raise _Unread("a step on no edge")
         if len(self.names) > MAX_PLAN_NODES or len(self.edges) > MAX_PLAN_LINES:
             raise _Unread("too large")
+        groups = tuple((name, tuple(members)) for name, members in self.groups.items())
         return FlowChain(
-            tuple(self.names), tuple(self.edges), tuple(self.edges.values()), decisions
+            tuple(self.names), tuple(self.edges), tuple(self.edges.values()), decisions, groups
         )
 
 
@@ -205,7 +234,7 @@ def read_chains(request: str) -> FlowChain | None:
     """The flow a request states as arrow chains, or None where it says anything more."""
     lines = _KOREAN_ASK.sub("", request.strip()).splitlines()
     arrows = any(_split_arrows(line)[1] for line in lines)
-    flow = _Flow()
+    flow = _Flow(bare_groups=sum(map(_bare_declaration, lines)) >= 2)
     first = True
     before: _ListItem | None = None  # the list item before this line, if it is one
     try:
@@ -214,7 +243,8 @@ def read_chains(request: str) -> FlowChain | None:
             line = line[mark.end() :] if mark else line
             statements = [s.strip() for s in _STATEMENT_END.split(line) if s.strip()]
             if first and statements:
-                statements[0] = _untitled(statements[0])
+                if _group_declaration(statements[0], flow.bare_groups) is None:
+                    statements[0] = _untitled(statements[0])
                 first = False
             if not statements:
                 continue
@@ -244,7 +274,11 @@ class _ListItem:
 
 
 def _untitled(statement: str) -> str:
-    """The first statement without its title: "RAG flow: A -> B", "draw a flow - A -> B"."""
+    """The first statement without its title: "RAG flow: A -> B", "draw a flow - A -> B",
+    "Monitoring setup" alone."""
+    bare = not ARROW.search(statement) and ":" not in statement
+    if bare and len(statement.split()) <= 6 and _TITLE.search(statement):
+        return ""
     if " - " in statement:
         title, rest = statement.split(" - ", 1)
         if _is_filler(title):
@@ -259,6 +293,24 @@ def _untitled(statement: str) -> str:
 
 def _read_statement(flow: _Flow, statement: str, item: _ListItem | None) -> None:
     """Add a statement's steps and edges to the flow (`item`: the list item it opens)."""
+    declared = _group_declaration(statement, flow.bare_groups)
+    if declared is not None:
+        name, members = declared
+        if isinstance(members, str):  # "Zone 'Dirty': a -> b": every step is in the group
+            flow.lane = name
+            try:
+                _read_statement(flow, members, item)
+            finally:
+                flow.lane = ""
+        else:  # "both"/"all three" after it start from its steps
+            flow.current = [flow.node(member, group=name) for member in members]
+            flow.pending = ""
+        return
+    parts = _arrow_statements(statement)
+    if len(parts) > 1:
+        for part in parts:
+            _read_statement(flow, part, item if part is parts[0] else None)
+        return
     groups, said = _split_arrows(statement)
     if len(groups) < 2 and _is_filler(statement):
         return
@@ -294,7 +346,7 @@ def _read_statement(flow: _Flow, statement: str, item: _ListItem | None) -> None
                     if last_group and k == len(pieces) - 1:
                         raise _Unread(piece.branch)
                     continue
-                target = flow.node(piece.step, piece.back)
+                target = flow.node(piece.step, piece.back, piece.group)
                 flow.connect(target, flow.pending)
             elif g and k == 0:
                 if piece.joined:
@@ -302,35 +354,53 @@ def _read_statement(flow: _Flow, statement: str, item: _ListItem | None) -> None
                 if arrow and flow.pending and arrow != flow.pending:
                     raise _Unread(arrow)
                 label = arrow or flow.pending
-                flow.connect(flow.node(piece.step, piece.back), label)
+                flow.connect(flow.node(piece.step, piece.back, piece.group), label)
+            elif g == 0 and k == 0 and piece.joined and not piece.step and len(groups) > 1:
+                _join(flow, piece.joined)
             elif g == 0 and not piece.back and not piece.joined:
-                _start(flow, piece.step, k, pieces, item, len(groups))
+                _start(flow, piece, k, pieces, item, len(groups))
             else:
                 raise _Unread(piece.step)
         if g == 0 and item and item.number:
             flow.items.setdefault(item.number, flow.current[0] if flow.current else -1)
 
 
+def _arrow_statements(statement: str) -> list[str]:
+    """'A → B, A → C' is two statements: parts split at commas, where each part has an arrow
+    and each later part starts at a step an earlier part names (else the one statement)."""
+    parts = re.split(r",\s+(?:and\s+)?", statement)
+    if len(parts) < 2 or not all(len(_split_arrows(p)[0]) > 1 for p in parts):
+        return [statement]
+    named: set[str] = set()
+    for part in parts:
+        steps = [" ".join(g.casefold().split()) for g in _split_arrows(part)[0]]
+        if named and steps[0] not in named:
+            return [statement]
+        named |= set(steps)
+    return parts
+
+
 def _start(
-    flow: _Flow, step: str, k: int, pieces: list[_Piece], item: _ListItem | None, groups: int
+    flow: _Flow, piece: _Piece, k: int, pieces: list[_Piece], item: _ListItem | None, groups: int
 ) -> None:
     """A statement's first steps: one (joined to the list item before it, where it follows
     one without an arrow), or several that the next arrow leaves from together ("A, B → C").
     A step with no arrow is read only as a list item."""
+    step = piece.step
     if k and (groups < 2 or any(p.branch or p.note or p.back for p in pieces)):
         raise _Unread(step)
     fresh = _same_step(" ".join(step.casefold().split()), flow.keys) not in flow.keys
     before = item.before if item else None
     if k:
-        flow.current.append(flow.node(step))
+        flow.current.append(flow.node(step, group=piece.group))
     elif before and not before.arrow and fresh and all(p.branch for p in pieces[1:]):
         if not before.ends_on_one or flow.current == [flow.decision]:
             raise _Unread(step)
-        flow.connect(flow.node(step), flow.pending)
+        flow.connect(flow.node(step, group=piece.group), flow.pending)
     elif groups < 2 and not (item and item.first):
         raise _Unread(step)
     else:
-        flow.current, flow.pending = [flow.node(step)], ""
+        flow.current, flow.pending = [flow.node(step, group=piece.group)], ""
 
 
 def _join(flow: _Flow, count: int) -> None:
@@ -359,6 +429,12 @@ def _piece(text: str, flow: _Flow) -> _Piece:
     elif flow.decision is not None and (named := _NAMED_BRANCH.match(text)):
         piece.branch = _checked_label(named.group(1))
         text = text[named.end() :]
+    lane = _LANE.match(text)
+    if lane:
+        piece.group = _group_name(lane.group(1)) or ""
+        text = text[lane.end() :]
+        if not piece.group:
+            raise _Unread(lane.group(1))
     if not text:
         return piece
     joined = _JOINED.match(text)
@@ -367,6 +443,8 @@ def _piece(text: str, flow: _Flow) -> _Piece:
         text = text[joined.end() :]
         if text.startswith(("ko", "둘")) or re.search(r"[가-힣]", joined.group()):
             text = re.sub(r"(?:으로|로)$", "", text)
+        if not text:  # "all three → C": the join is the statement's start
+            return piece
     back = _BACK.search(text)
     if back:
         piece.back = True
@@ -449,3 +527,76 @@ def _is_filler(statement: str) -> bool:
     if any(w not in _FILLER for w in words if w not in hangul):
         return False
     return not _KOREAN_FILLER.sub("", " ".join(hangul)).strip()
+
+
+# Groups: "Group 'Clients': Web, iOS", "Backend group: api, db", "App servers (group 'Prod'):
+# api-1, api-2", "Zone 'Dirty': receive -> inspect", "[Server] validate", and, where a request
+# declares two or more, bare "Frontend: cart, checkout" lines.
+_GROUP_WORD = (
+    r"(?:group|cluster|zone|tier|layer|lane|swim\s*lane|subgraph|stage|side|그룹|계층|영역)"
+)
+_NAMED = rf"[{_QUOTES}]?([^{_QUOTES}:=()\[\]]{{1,40}}?)[{_QUOTES}]?"
+_GROUP_HEADS = [
+    re.compile(rf"^(?:the\s+)?{_GROUP_WORD}\s+(?:called\s+|named\s+)?{_NAMED}$", re.I),
+    re.compile(rf"^.{{1,40}}?\(\s*{_GROUP_WORD}\s*:?\s*{_NAMED}\s*\)$", re.I),
+    re.compile(rf"^(?:the\s+)?{_NAMED}\s+(?:group|그룹)$", re.I),
+    # "Ingestion layer", "App tier": the group word is part of the name
+    re.compile(r"^(?:the\s+)?([^:=()\[\]]{1,30}?\s+(?:tier|layer|zone|cluster|계층|영역))$", re.I),
+]
+_TAIL_GROUP = re.compile(rf"\s*\(\s*{_GROUP_WORD}\s*:?\s*{_NAMED}\s*\)\s*$", re.I)
+_LANE = re.compile(r"^\[\s*([^\[\]]{1,40}?)\s*\]\s*")
+_MEMBER_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*[+&、]\s*|\s+및\s+")
+
+
+def _group_declaration(statement: str, bare: bool) -> tuple[str, list[str] | str] | None:
+    """A statement declaring a group: its name and its steps, or its name and the chain all
+    of whose steps are in it; None when the statement is not one."""
+    head, sep, body = statement.partition(":")
+    if not sep:
+        head, sep, body = statement.partition(" = ")
+    head, body = head.strip(), body.strip()
+    if not sep or not head or not body or ARROW.search(head):
+        return None
+    tail = _TAIL_GROUP.search(body)
+    name = _group_name(tail.group(1)) if tail else _explicit_group(head)
+    body = body[: tail.start()] if tail else body
+    if ARROW.search(body) or _LABELLED.search(body):
+        return (name, body) if name and not tail else None
+    if name is None and not (bare and _group_name(head)):
+        return None
+    members = [m for m in (_step(re.sub(r"^the\s+", "", x, flags=re.I)) for x in
+               _MEMBER_SPLIT.split(body)) if m]  # fmt: skip
+    if len(members) != len(_MEMBER_SPLIT.split(body)) or not members:
+        return None
+    return name or _group_name(head) or "", members
+
+
+def _explicit_group(head: str) -> str | None:
+    """The group a head names with a group word ("Group 'Edge'", "Backend group")."""
+    for pattern in _GROUP_HEADS:
+        match = pattern.match(head)
+        if match:
+            return _group_name(match.group(1))
+    return None
+
+
+def _group_name(text: str) -> str | None:
+    name = text.strip().strip(_QUOTES).strip()
+    words = name.split()
+    if not words or len(words) > 5 or len(name) > MAX_PLAN_LABEL_CHARS:
+        return None
+    if re.search(r"[?()\[\]{}|,:;\"\\<>=&/]", name) or _is_filler(name):
+        return None
+    return None if {w.casefold() for w in words} & _STRUCTURE else name
+
+
+def _bare_declaration(line: str) -> bool:
+    """A line 'Name: a, b' with no arrow and no group word (counted: two make groups)."""
+    line = _LIST_MARK.sub("", line)
+    return any(
+        (found := _group_declaration(s.strip(), True)) is not None
+        and not isinstance(found[1], str)
+        and _explicit_group(s.partition(":")[0].strip()) is None
+        for s in _STATEMENT_END.split(line)
+        if s.strip()
+    )
