@@ -184,6 +184,20 @@ def test_kinds_we_do_not_draw_are_refused_with_what_we_draw(request_text: str) -
         check_request(request_text)
 
 
+def test_layers_between_arrows_are_a_net_and_steps_a_flow() -> None:
+    for text in (
+        "input 30 → dropout 20% → dense 60 → output 2",
+        "28x28x1 → conv(3x3, 32) → maxpool(2) → flatten → dense(128) → out(10)",
+        "입력 32x32x3 → 3x3 합성곱(필터 16) → 전역 평균 풀링 → 출력 10",
+    ):
+        assert read_request(text).kind == "net", text
+    for text in (
+        "sign up -> send code -> user enters code -> code ok? yes -> welcome; no -> resend code",
+        "question → embedding → vector DB → LLM → answer",
+    ):
+        assert read_request(text).kind == "flow", text
+
+
 def test_flows_and_nets_are_not_refused() -> None:
     for text in (
         "flowchart: order placed -> payment ok? yes -> ship, no -> cancel",

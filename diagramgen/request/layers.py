@@ -325,6 +325,13 @@ _MIRROR = re.compile(
 )
 
 
+def names_layer(text: str) -> bool:
+    """Does the text name a layer (conv, pooling, dense, 합성곱, `nn.Linear` …)? An
+    autoencoder's words ("code", "latent") alone do not: a flow has codes too."""
+    found = (m.group(0).casefold() for m in _MENTION.finditer(respell(text)))
+    return any(w not in ("code", "latent", "encoder", "bottleneck") for w in found)
+
+
 def read_layers(request: str) -> LayerReading:
     """The layers a request states, in order, with their options (see the module docstring)."""
     text = _LIST_MARK.sub("", request)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from diagramgen.request.chains import FlowChain, read_chains
 from diagramgen.request.layer_spec import LayerReading
-from diagramgen.request.layers import read_layers
+from diagramgen.request.layers import names_layer, read_layers
 from diagramgen.request.reading import numbers
 from diagramgen.request.words import normalise_numbers, respell
 
@@ -71,7 +71,7 @@ _FLOW_WORDS = re.compile(
     r"플로우|프로세스|절차|단계",
     re.IGNORECASE,
 )
-_NUMBER_ARROW = re.compile(r"(?<=\d)\s*(?:->|→|=>)\s*(?=\d)")
+_ARROWS = re.compile(r"\s*(?:-+>|→|=+>|⇒|➜)\s*")
 _DECISION = re.compile(
     r"\bif\b|\bwhether\b|\?|\botherwise\b|\belse\b|\byes\b|\bno\b|decision|branch|"
     r"이면|아니면|여부|경우|예/아니오",
@@ -207,7 +207,12 @@ def content_words(text: str) -> list[str]:
 
 def _kind(text: str, layers: LayerReading) -> str | None:
     nets = len(_NET_WORDS.findall(text))
-    flows = len(_FLOW_WORDS.findall(_NUMBER_ARROW.sub(" ", text)))  # 784 -> 128: sizes
+    flows = len(_FLOW_WORDS.findall(_ARROWS.sub(" ", text)))
+    steps = [p for p in _ARROWS.split(text) if p.strip()]
+    if len(steps) > 1:  # arrows between layers ("input 30 → dense 60 → output 2") are a net's
+        layered = sum(bool(names_layer(p) or re.search(r"\d", p)) for p in steps)
+        arrows = len(steps) - 1
+        nets, flows = (nets + arrows, flows) if 2 * layered > len(steps) else (nets, flows + arrows)
     if layers.layers and (nets > 0 or len(layers.layers) >= 3) and nets >= flows:
         return "net"
     if flows or len(content_words(text)) >= 3:
