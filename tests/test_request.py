@@ -351,3 +351,46 @@ def test_chain_readings_agree_with_the_generators_truth() -> None:
         held += 1
         right += compare_structures(chain.structure(), truth).exact
     assert held > 80 and right >= 0.97 * held
+
+
+def test_flows_told_as_stories_are_read_exactly() -> None:
+    from diagramgen.request.stories import read_story
+
+    chain = read_story(
+        "First insert coins, then select an item, then the machine checks if enough money was "
+        "inserted. If not, it goes back to insert coins; if so, it dispenses the item."
+    )
+    assert chain is not None
+    assert chain.labels == (
+        "Insert coins",
+        "Select item",
+        "Enough money inserted?",
+        "Dispense item",
+    )
+    assert dict(zip(chain.edges, chain.edge_labels)) == {
+        (0, 1): "",
+        (1, 2): "",
+        (2, 0): "no",
+        (2, 3): "yes",
+    }
+    looped = read_story(
+        "Our game loop: read input, update game state, render the frame, then wait for vsync "
+        "and go back to reading input. Label the loop-back arrow 'next frame'."
+    )
+    assert looped is not None and looped.edge_labels[-1] == "next frame"
+    assert looped.edges[-1] == (3, 0)
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "When a user logs in, we validate the input, then check whether the token is valid.",
+        "If the count doesn't match the slip we file a report, otherwise we shelve the items.",
+        "Kafka feeds the Aggregator, and the Aggregator hands off to the Reporter.",
+        "Revise the hypothesis, then design a new experiment.",
+    ],
+)
+def test_stories_that_say_more_are_left_to_the_model(request_text: str) -> None:
+    from diagramgen.request.stories import read_story
+
+    assert read_story(request_text) is None

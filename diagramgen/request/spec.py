@@ -21,6 +21,7 @@ from diagramgen.request.chains import FlowChain, read_chains
 from diagramgen.request.layer_spec import LayerReading
 from diagramgen.request.layers import names_layer, read_layers
 from diagramgen.request.reading import numbers
+from diagramgen.request.stories import read_story
 from diagramgen.request.words import normalise_numbers, respell
 
 DRAWN = "neural nets (dense layers), CNNs and flowcharts"
@@ -228,6 +229,11 @@ def _orientation(text: str) -> str | None:
     return None
 
 
+def _chain(request: str) -> FlowChain | None:
+    """The flow a request states exactly: as arrow chains, or as a plain story of steps."""
+    return read_chains(request) or read_story(request)
+
+
 def read_request(request: str) -> RequestSpec:
     """The spec of a request (see the module docstring)."""
     refusal = refusal_for(request)
@@ -244,5 +250,5 @@ def read_request(request: str) -> RequestSpec:
         decision=kind == "flow" and bool(_DECISION.search(request)),
         loop=kind == "flow" and bool(_LOOP.search(request)),
         orientation=_orientation(request),
-        chain=read_chains(request) if kind == "flow" and not (refusal or layers.layers) else None,
+        chain=_chain(request) if kind == "flow" and not (refusal or layers.layers) else None,
     )
