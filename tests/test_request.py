@@ -367,7 +367,7 @@ def test_flows_told_as_stories_are_read_exactly() -> None:
         "Enough money inserted?",
         "Dispense item",
     )
-    assert dict(zip(chain.edges, chain.edge_labels)) == {
+    assert dict(zip(chain.edges, chain.edge_labels, strict=True)) == {
         (0, 1): "",
         (1, 2): "",
         (2, 0): "no",

@@ -32,9 +32,8 @@ _SENTENCE_END = re.compile(
 )
 # A sentence about the drawing or the person asking, not a step.
 _ABOUT = re.compile(
-    r"\b(?:flow\s*chart|diagram|chart|draw|drawn|document|doc|slide|deck|visuali[sz]e|"
-    r"lay\s+(?:this|it)\s+out|layout|top\s+to\s+bottom|left\s+to\s+right|workshop|manual|"
-    r"onboarding|new\s+hires?|thanks?|ty)\b|^(?:hi|hello|hey|ok|okay|so)\b[\s!,]*(?:there|team|all)?[\s!,]*$",
+    r"\b(?:flow\s*chart|diagram|chart|draw|drawn|document|visuali[sz]e|"
+    r"lay\s+(?:this|it)\s+out|layout|top\s+to\s+bottom|left\s+to\s+right|thanks?|ty)\b|^(?:hi|hello|hey|ok|okay|so)\b[\s!,]*(?:there|team|all)?[\s!,]*$",
     re.IGNORECASE,
 )
 # Words that join a sentence's steps: "A, then B", "A and then B", "A, after that B".
@@ -144,8 +143,10 @@ def _sentences(request: str) -> list[str]:
         text = rest  # "Make bread: first mix ...", "Draw it top to bottom: ..."
     out = []
     for raw in _SENTENCE_END.split(text):
-        sentence = re.sub(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+", "", raw).strip()
-        if sentence and not _is_filler(sentence.rstrip(".!")) and not _ABOUT.search(sentence):
+        item = re.match(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+", raw)
+        sentence = raw[item.end() :].strip() if item else raw.strip()
+        about = _is_filler(sentence.rstrip(".!")) or bool(_ABOUT.search(sentence))
+        if sentence and (item or not about):  # a list item is a step, whatever it says
             out.append(sentence)
     return out
 
@@ -336,7 +337,15 @@ class _Story:
 
 
 def _clauses(sentence: str) -> list[str]:
-    return [c for c in (_LEAD.sub("", p).strip() for p in _THEN.split(sentence)) if c]
+    """A sentence's steps split at "then", "after that" and commas; refused where a comma
+    lists things rather than steps ("mix the flour, eggs and milk")."""
+    pieces = re.split(f"({_THEN.pattern})", sentence, flags=re.IGNORECASE)
+    clauses = [_LEAD.sub("", p).strip() for p in pieces[::2]]
+    for joint, clause in zip(pieces[1::2], clauses[1:], strict=True):
+        listed = joint.strip() in (",", "") and re.search(r"\band\b", clause)
+        if listed and any(len(side.split()) < 2 for side in re.split(r"\s+and\s+", clause)):
+            raise _Unread(clause)
+    return [c for c in clauses if c]
 
 
 def _parts(clause: str) -> list[str]:
