@@ -6,7 +6,8 @@
   reading is certain enough to hold decoding to it;
 - for flows, the words that name steps, and whether the request asks for a decision (if /
   otherwise / yes-no), a loop (back to / until / retry) or labelled edges; a flow told as
-  nothing but arrow chains is read exactly (`chains.read_chains`);
+  nothing but arrow chains (`chains.read_chains`) or as a plain story of steps
+  (`stories.read_story`) is read exactly;
 - the numbers it states and the direction it wants.
 
 The spec ranks candidates (soft) everywhere; it constrains decoding only where `certain`.
