@@ -37,15 +37,12 @@ _ABOUT = re.compile(
     re.IGNORECASE,
 )
 # Words that join a sentence's steps: "A, then B", "A and then B", "A, after that B".
-_THEN = re.compile(
-    r",?\s+(?:and\s+)?(?:then|after\s+that|afterwards|next|followed\s+by|and\s+finally|finally)"
-    r"\s+|,\s+(?:and\s+)?",
-    re.IGNORECASE,
-)
+_NEXT = r"then|after\s+that|afterwards|next|finally"
+_THEN = re.compile(rf",?\s+(?:and\s+)?(?:{_NEXT}|followed\s+by)\s+|,\s+(?:and\s+)?", re.IGNORECASE)
+# Words that open a sentence's first step: "First, ...", "Then ...", "You start by ...".
 _LEAD = re.compile(
-    r"^(?:(?:and\s+)?(?:first(?:ly)?|then|next|after\s+that|afterwards|finally|lastly|"
-    r"at\s+the\s+end|to\s+start|start\s+by|begin\s+by|you\s+start\s+by|we\s+start\s+by|"
-    r"i\s+start\s+by)\b,?\s*)+",
+    rf"^(?:(?:and\s+)?(?:{_NEXT}|first(?:ly)?|lastly|at\s+the\s+end|to\s+start|"
+    r"(?:(?:you|we|i)\s+)?(?:start|begin)\s+by)\b,?\s*)+",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"^(?:we|i|you|they|he|she)\s+(?:(?:first|then|also|just)\s+)?", re.I)
@@ -115,10 +112,12 @@ _PASSIVE = re.compile(
     r"^(?P<subject>.+?)\s+(?:is|are|gets|get)\s+(?:then\s+)?(?P<verb>\w+ed)(?P<rest>(?:\s+.*)?)$",
     re.IGNORECASE,
 )
+# A verb said of someone ("takes", "verifies"), not "is"/"has": what "the user ..." does.
+_VERB_S = r"(?!(?:is|was|has|does)\b)\w{3,}s\b"
 _SUBJECT = re.compile(
-    r"^(?:the|a|an)\s+(?P<noun>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?P<verb>(?!(?:is|was|has|does)\b)\w{3,}s)\b",
-    re.I,
+    rf"^(?:the|a|an)\s+(?P<noun>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?P<verb>{_VERB_S})", re.I
 )
+_BARE_VERB = re.compile(rf"^(?P<verb>{_VERB_S})", re.I)
 
 
 def read_story(request: str) -> FlowChain | None:
@@ -217,6 +216,7 @@ class _Story:
         if otherwise:
             label, rest = "no", otherwise.group("rest")
         else:
+            assert branch is not None
             cond, rest = branch.group("cond"), branch.group("rest")
             label = self._answer(cond)
             if not label and branch.group("word").casefold() == "once":
@@ -273,18 +273,28 @@ class _Story:
         self.flow.decision, self.branches = target, {}
 
     def _join_branches(self) -> None:
-        ends = [end for end, back in self.branches.values() if not back]
-        if len(self.branches) < 2 or len(ends) < 2:
+        """ "Either way ...": every branch that did not loop back goes on to the next step."""
+        ends = self._open_ends()
+        if len(ends) < 2:
             raise _Unread("either way")
-        self.flow.current, self.flow.pending, self.branches = ends, "", {}
-        self.flow.decision = None
+        self._leave_branches(ends)
 
     def _after_branches(self, sentence: str) -> None:
         """A step after both branches follows the one that did not loop back, or, said with
         "then"/"finally", every one that did not."""
-        ends = [end for end, back in self.branches.values() if not back]
-        if len(self.branches) < 2 or not ends or (len(ends) > 1 and not _LEAD.match(sentence)):
+        ends = self._open_ends()
+        if not ends or (len(ends) > 1 and not _LEAD.match(sentence)):
             raise _Unread("which branch")
+        self._leave_branches(ends)
+
+    def _open_ends(self) -> list[int]:
+        """Where the open decision's branches end, those that loop back left out (both
+        branches must have been told)."""
+        if len(self.branches) < 2:
+            raise _Unread("a decision with one branch")
+        return [end for end, back in self.branches.values() if not back]
+
+    def _leave_branches(self, ends: list[int]) -> None:
         self.flow.current, self.flow.pending, self.branches = ends, "", {}
         self.flow.decision = None
 
@@ -298,8 +308,9 @@ class _Story:
                 return
             again = re.fullmatch(r"(?P<step>.+?)\s+again", part, re.IGNORECASE)
             back = _BACK.match(part)
-            if back or again:
-                said = (back or again).group("step")
+            found = back or again
+            if found:
+                said = found.group("step")
                 self._add(self._existing(_step_label(said, self)))
                 self.closed = True
             else:
@@ -367,12 +378,10 @@ def _step_label(part: str, story: _Story) -> str:
     """One step's label: "we send the reset link" -> "Send reset link", "the user enters a
     code" -> "Enter code", "the refund is issued" -> "Refund issued"."""
     part = _PRONOUN.sub("", part.strip())
-    it = re.match(r"^it\s+(?=(?!(?:is|was|has|does)\b)\w{3,}s\b)", part, re.I)
+    it = re.match(rf"^it\s+(?={_VERB_S})", part, re.I)
     if it:  # "it dispenses the item"
         part = part[it.end() :]
-    subject = _SUBJECT.match(part) or (re.match(r"^(?P<verb>\w{3,}s)\b", part) if it else None)
-    if not subject and story.actor:  # "the user searches ..., then picks a flight"
-        subject = re.match(r"^(?P<verb>(?!(?:is|was|has|does)\b)\w{3,}s)\b", part)
+    subject = _SUBJECT.match(part) or (_BARE_VERB.match(part) if it or story.actor else None)
     story.actor = bool(subject) and not it
     if subject:
         verb = subject.group("verb")
@@ -411,13 +420,9 @@ def _base_verb(word: str) -> str:
     return word[:-1] if not low.endswith("ss") else word
 
 
-def _label(text: str, question: bool = False, verb: bool = False) -> str:
+def _label(text: str, question: bool = False) -> str:
     """A step's label from its words: articles and pronouns dropped, first letter capital."""
     text = _PRONOUN.sub("", text.strip().strip("\"'“”‘’").strip())
-    if verb:
-        subject = _SUBJECT.match(text)
-        if subject:
-            text = _base_verb(subject.group("verb")) + text[subject.end() :]
     words = [w for w in re.findall(r"[\w-]+(?:['’]\w+)?", text) if w.casefold() not in _DROPPED]
     if question:
         words = [w for w in words if w.casefold() not in _COPULAS]
