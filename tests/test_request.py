@@ -381,6 +381,60 @@ def test_flows_told_as_stories_are_read_exactly() -> None:
     assert looped.edges[-1] == (3, 0)
 
 
+def _edges(chain: object) -> dict[tuple[str, str], str]:
+    labels = chain.labels  # type: ignore[attr-defined]
+    pairs = zip(chain.edges, chain.edge_labels, strict=True)  # type: ignore[attr-defined]
+    return {(labels[a], labels[b]): label for (a, b), label in pairs}
+
+
+def test_steps_side_by_side_go_into_the_step_named_after_them() -> None:
+    from diagramgen.request.stories import read_story
+
+    counted = read_story(
+        "Two feeds: the 'weather API' (label it 'hourly') and the sensor log. Both are fed into "
+        "the forecast model, then publish the forecast."
+    )
+    assert counted is not None and _edges(counted) == {
+        ("Weather API", "Forecast model"): "hourly",
+        ("Sensor log", "Forecast model"): "",
+        ("Forecast model", "Publish forecast"): "",
+    }
+    beside = read_story(
+        "Preheat the oven. Meanwhile, roll out the dough. Once both are ready, bake the pie. "
+        "Then let it cool."
+    )
+    assert beside is not None and _edges(beside) == {
+        ("Preheat oven", "Bake pie"): "",
+        ("Roll out dough", "Bake pie"): "",
+        ("Bake pie", "Let cool"): "",
+    }
+    together = read_story(
+        "Open the ticket, then page the on-call engineer and notify the customer at the same "
+        "time; both lead to the incident review."
+    )
+    assert together is not None and _edges(together) == {
+        ("Open ticket", "Page on-call engineer"): "",
+        ("Open ticket", "Notify customer"): "",
+        ("Page on-call engineer", "Incident review"): "",
+        ("Notify customer", "Incident review"): "",
+    }
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Laundry has three steps: wash, rinse and dry. Then fold the clothes.",
+        "Boil the water, then warm the pot. Meanwhile, grind the leaves. Both go into the pot.",
+        "Two inputs: the camera feed and the lidar scan. All three feed into the fusion step.",
+        "Preheat the oven and roll out the dough at the same time. Then bake the pie.",
+    ],
+)
+def test_side_by_side_steps_said_loosely_are_left_to_the_model(request_text: str) -> None:
+    from diagramgen.request.stories import read_story
+
+    assert read_story(request_text) is None
+
+
 @pytest.mark.parametrize(
     "request_text",
     [

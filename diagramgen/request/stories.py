@@ -24,20 +24,30 @@ import re
 
 from diagramgen.limits import MAX_PLAN_LABEL_CHARS
 from diagramgen.request.chains import ARROW, FlowChain, _edge_label, _Flow, _is_filler, _Unread
+from diagramgen.request.fans import (
+    Join,
+    Sources,
+    is_counted_head,
+    read_join,
+    read_meanwhile,
+    read_parallel,
+    read_sources,
+    uncomma_meanwhile,
+)
 
 _SENTENCE_END = re.compile(
-    r"(?<=[^\W\d_]{2})[.!](?:\s+|$)|(?<=\?)(?:\s+|$)|;\s*|\n+"
+    r"(?<=[^\W\d_]{2})[.!](?:\s+|$)|(?<=['’”)])[.!](?:\s+|$)|(?<=\?)(?:\s+|$)|;\s*|\n+"
     r"|,\s+(?:and\s+)?(?=(?:if|otherwise|else)\b)",
     re.IGNORECASE,
 )
 # A sentence about the drawing or the person asking, not a step.
 _ABOUT = re.compile(
     r"\b(?:flow\s*chart|diagram|chart|draw|drawn|document|visuali[sz]e|"
-    r"lay\s+(?:this|it)\s+out|layout|top\s+to\s+bottom|left\s+to\s+right|thanks?|ty)\b|^(?:hi|hello|hey|ok|okay|so)\b[\s!,]*(?:there|team|all)?[\s!,]*$",
+    r"lay\s+(?:this|it)\s+out|map\s+(?:out|this|it|the\s+(?:workflow|process|flow))|layout|top\s+to\s+bottom|left\s+to\s+right|thanks?|ty)\b|^(?:hi|hello|hey|ok|okay|so)\b[\s!,]*(?:there|team|all)?[\s!,]*$",
     re.IGNORECASE,
 )
 # Words that join a sentence's steps: "A, then B", "A and then B", "A, after that B".
-_NEXT = r"then|after\s+that|afterwards|next|finally"
+_NEXT = r"then|after\s+that|after\s+which|afterwards|next|finally"
 _THEN = re.compile(rf",?\s+(?:and\s+)?(?:{_NEXT}|followed\s+by)\s+|,\s+(?:and\s+)?", re.IGNORECASE)
 # Words that open a sentence's first step: "First, ...", "Then ...", "You start by ...".
 _LEAD = re.compile(
@@ -45,7 +55,12 @@ _LEAD = re.compile(
     r"(?:(?:you|we|i)\s+)?(?:start|begin)\s+by)\b,?\s*)+",
     re.IGNORECASE,
 )
-_PRONOUN = re.compile(r"^(?:we|i|you|they|he|she)\s+(?:(?:first|then|also|just)\s+)?", re.I)
+# "we ", "we're ", "we can ", "we need to ": what comes before the step's verb.
+_PRONOUN = re.compile(
+    r"^(?:we|i|you|they|he|she)(?:\s*['’](?:re|m|ll)|\s+(?:are|am|will|can|should|must|"
+    r"(?:need|have)\s+to))?\s+(?:(?:first|then|also|just)\s+)?",
+    re.IGNORECASE,
+)
 # A check that opens a decision; the condition is what it checks.
 _CHECK = re.compile(
     r"^(?:(?:we|they|i|it|the\s+\w+)\s+)?(?:(?:first|then|also)\s+)?"
@@ -138,13 +153,15 @@ def _sentences(request: str) -> list[str]:
     left out."""
     text = request.strip()
     head, colon, rest = text.partition(":")
-    if colon and "\n" not in head and len(head.split()) <= 8 and rest.strip():
+    titled = "\n" not in head and len(head.split()) <= 8 and not is_counted_head(head)
+    if colon and titled and rest.strip():
         text = rest  # "Make bread: first mix ...", "Draw it top to bottom: ..."
     out = []
     for raw in _SENTENCE_END.split(text):
         item = re.match(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+", raw)
         sentence = raw[item.end() :].strip() if item else raw.strip()
         about = _is_filler(sentence.rstrip(".!")) or bool(_ABOUT.search(sentence))
+        about = about and not read_sources(sentence)  # "Top to bottom with two inputs: A, B"
         if sentence and (item or not about):  # a list item is a step, whatever it says
             out.append(sentence)
     return out
@@ -159,9 +176,21 @@ class _Story:
         self.closed = False  # the chain looped back: nothing may follow
         self.subject = ""  # the subject of the last passive step ("samples are collected")
         self.actor = False  # the last step had its actor ("the user searches"): drop it later
+        self.fan = 0  # steps side by side, open until a sentence says what they go into
+        self.out_labels: dict[int, str] = {}  # a source's arrow label ("A (label it 'x')")
+        self.before: list[int] = []  # where the last step came from
+        self.added = self.last_added = 0  # steps so far, and those the last sentence added
 
     def read(self, sentence: str) -> None:
         sentence = sentence.strip().rstrip(".!").strip()
+        start = self.added
+        self._read_labelled(sentence)
+        self.last_added = self.added - start
+
+    def _read_labelled(self, sentence: str) -> None:
+        sources = read_sources(sentence)
+        if sources:  # its items may carry their arrows' labels
+            return self._sources(sources)
         said = _LABEL_IT.search(sentence)
         if said:  # "(label that arrow 'retry')": the label of the edge the sentence ends on
             sentence = (sentence[: said.start()] + sentence[said.end() :]).strip()
@@ -171,6 +200,11 @@ class _Story:
             self._label_last_edge(said.group("label"))
 
     def _read(self, sentence: str) -> None:
+        join = read_join(sentence)  # "once both are ready, bake": before "once" is a branch
+        if join:
+            return self._join(join)
+        if self.fan:
+            raise _Unread("steps side by side that go into nothing said")
         if self._branch(sentence):
             return
         after = _AFTER.match(sentence)
@@ -188,15 +222,17 @@ class _Story:
         said = _QUESTION.match(lead) or _CHECK.match(lead)
         if said:
             return self._decision(said.group("cond") or said.group("passive"))
-        clauses = _clauses(sentence)
+        clauses = _clauses(uncomma_meanwhile(sentence))
         for i, clause in enumerate(clauses):
+            start = self.added
             check = _CHECK.match(clause)
             if check:
                 if i != len(clauses) - 1:
                     raise _Unread(clause)
                 self._decision(check.group("cond") or check.group("passive"))
-            else:
+            elif not self._fan(clause):
                 self._steps(clause)
+            self.last_added = self.added - start
 
     def _label_last_edge(self, label: str) -> None:
         checked = _edge_label(label.strip())
@@ -316,9 +352,70 @@ class _Story:
             else:
                 self._add(self.flow.node(_step_label(part, self)))
 
+    def _fan(self, clause: str) -> bool:
+        """Steps side by side, or the step they all go into (`fans`)."""
+        join = read_join(clause)
+        if join:
+            self._join(join)
+            return True
+        if self.fan:
+            raise _Unread("steps side by side that go into nothing said")
+        beside = read_meanwhile(clause)
+        steps = (beside,) if beside else read_parallel(clause)
+        if not steps:
+            return False
+        if self.branches or self.flow.pending or self.closed:
+            raise _Unread("side by side after a branch")
+        sources = list(self.flow.current)
+        if beside:  # beside the one step the sentence before said, from where it came
+            if self.last_added != 1 or len(sources) != 1:
+                raise _Unread("beside which step")  # "A, then B. Meanwhile C": beside A or B?
+            sources = self.before
+        ends = [self._start(_step_label(step, self), sources) for step in steps]
+        self.flow.current = [*self.flow.current, *ends] if beside else ends
+        self.fan = len(self.flow.current)
+        return True
+
+    def _sources(self, sources: Sources) -> None:
+        if self.flow.names:
+            raise _Unread("sources after the first step")
+        for item in sources.items:
+            said = _LABEL_IT.search(item)
+            node = self._start(_label(item[: said.start()] if said else item), [])
+            if said:
+                self.out_labels[node] = said.group("label")
+        self.flow.current = list(range(len(sources.items)))
+        self.fan = len(sources.items)
+
+    def _start(self, label: str, sources: list[int]) -> int:
+        """A new step that follows each of these (none: a start of the flow)."""
+        known = len(self.flow.names)
+        node = self.flow.node(label)
+        if node < known:
+            raise _Unread(label)  # said before: a loop, not a step beside another
+        for source in sources:
+            self.flow.edges[(source, node)] = ""
+        self.added += 1
+        return node
+
+    def _join(self, join: Join) -> None:
+        """Every step side by side goes into the target (or the next step said)."""
+        if self.fan < 2 or (join.count and join.count != self.fan):
+            raise _Unread("which steps go in")
+        self.fan = 0
+        if join.target:
+            self._add(self.flow.node(_label(join.target)))
+        for clause in _clauses(join.rest):
+            self._steps(clause)
+        for edge in self.flow.edges:
+            if edge[0] in self.out_labels:
+                self.flow.edges[edge] = self.out_labels[edge[0]]
+
     def _add(self, target: int) -> None:
         if self.closed:
             raise _Unread("a step after a loop back")
+        self.before = list(self.flow.current)
+        self.added += 1
         if self.flow.current:
             self.flow.connect(target, self.flow.pending)
         else:
@@ -342,6 +439,8 @@ class _Story:
         return same[0]
 
     def finish(self) -> FlowChain:
+        if self.fan:
+            raise _Unread("steps side by side that go into nothing said")
         if len(self.flow.names) < 3:
             raise _Unread("too short to be sure")
         return self.flow.chain()
@@ -421,17 +520,19 @@ def _base_verb(word: str) -> str:
 
 
 def _label(text: str, question: bool = False) -> str:
-    """A step's label from its words: articles and pronouns dropped, first letter capital."""
+    """A step's label from its words: articles and pronouns dropped, first letter capital; a
+    name in quotes is taken as it is ('label csv')."""
+    quoted = re.fullmatch(r"['\"‘“][^'\"‘“’”]+['\"’”]", text.strip())
     text = _PRONOUN.sub("", text.strip().strip("\"'“”‘’").strip())
     words = [w for w in re.findall(r"[\w-]+(?:['’]\w+)?", text) if w.casefold() not in _DROPPED]
     if question:
         words = [w for w in words if w.casefold() not in _COPULAS]
     if not words or len(words) > 6 or re.search(r"[,:;()\"?]", text.rstrip("?")):
         raise _Unread(text)
-    said = {w.casefold() for w in words}
+    said = {w.casefold() for w in words} if not quoted else set()
     if said & _NOT_A_STEP or (not question and said & _COPULAS):
         raise _Unread(text)
-    if words[0].casefold() in _PLACE_WORDS:
+    if words[0].casefold() in _PLACE_WORDS and not quoted:
         raise _Unread(text)  # "in the wet lab": where steps happen (a group), not a step
     label = " ".join(words)
     label = label[0].upper() + label[1:] + ("?" if question else "")
