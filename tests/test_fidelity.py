@@ -122,3 +122,22 @@ def test_matching_flows_pairs_labels_and_checks_branches() -> None:
     assert label_likeness("데이터 수집", "데이터를 수집") > 0.7
     assert label_likeness("train model", "deploy service") < 0.7
     assert label_likeness("acoustic model", "model") < 0.7  # a lost word is another step
+
+
+def test_an_arrow_label_matches_with_or_without_the_way_it_goes() -> None:
+    drawn = parse_diagram_text(
+        'flow\nnode a "Web app"\nnode b "API"\nnode c "Cache"\n'
+        'a -> b "over HTTPS"\nb -> c "RESP"\nend\n'
+    )[0]
+    truth = {
+        "kind": "flow",
+        "nodes": [
+            {"id": "w", "label": "Web app"},
+            {"id": "p", "label": "API"},
+            {"id": "c", "label": "Cache"},
+        ],
+        "edges": [["w", "p", "HTTPS"], ["p", "c", "via RESP"]],
+    }
+    assert compare_structures(drawn.structure(), truth).exact
+    truth["edges"][0] = ["w", "p", "over gRPC"]
+    assert not compare_structures(drawn.structure(), truth).exact

@@ -420,6 +420,40 @@ def test_steps_side_by_side_go_into_the_step_named_after_them() -> None:
     }
 
 
+def test_flows_told_as_relations_between_parts_are_read_exactly() -> None:
+    from diagramgen.request.relations import read_relations
+
+    chain = read_relations(
+        "Hi, I'm sketching our stack. The web client talks to the gateway over TLS (label "
+        "it), and the gateway calls the search service and the cart service. Both the search "
+        "service and the cart service write to the Postgres cluster (label those 'SQL'). The "
+        "edge group has the web client and the gateway."
+    )
+    assert chain is not None and _edges(chain) == {
+        ("Web client", "Gateway"): "over TLS",
+        ("Gateway", "Search service"): "",
+        ("Gateway", "Cart service"): "",
+        ("Search service", "Postgres cluster"): "SQL",
+        ("Cart service", "Postgres cluster"): "SQL",
+    }
+    assert chain.groups == (("Edge", (0, 1)),)
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "The worker reads jobs from the queue, and the worker writes results to the store.",
+        "The app calls the auth service over gRPC, and the auth service uses Redis.",
+        "Orders are received by the gateway and forwarded to the order service.",
+        "The API has a cache. The API calls the database, and the cache feeds the API.",
+    ],
+)
+def test_relations_said_loosely_are_left_to_the_model(request_text: str) -> None:
+    from diagramgen.request.relations import read_relations
+
+    assert read_relations(request_text) is None
+
+
 @pytest.mark.parametrize(
     "request_text",
     [

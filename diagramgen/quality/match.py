@@ -13,6 +13,7 @@ The wanted structure states only what matters; the drawn one states everything, 
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -193,6 +194,14 @@ def _edge_set(structure: Structure) -> dict[tuple[str, str], str]:
     return {(e[0], e[1]): (e[2] if len(e) > 2 else "") for e in structure["edges"]}
 
 
+_MEANS = re.compile(r"^(?:over|via|using|through)\s+(?=\S)", re.IGNORECASE)
+
+
+def _edge_likeness(a: str, b: str) -> float:
+    """Edge labels alike, the way an arrow goes said or not ("over HTTPS" is "HTTPS")."""
+    return label_likeness(_MEANS.sub("", a.strip()), _MEANS.sub("", b.strip()))
+
+
 def compare_flows(pred: Structure, gold: Structure) -> StructureMatch:
     """Compare two flows: paired nodes, the edges between them, edge labels and decisions."""
     paired = pair_nodes(pred, gold)
@@ -215,7 +224,7 @@ def compare_flows(pred: Structure, gold: Structure) -> StructureMatch:
             differences.append(f"no edge {s} -> {t}")
             continue
         hits += 1
-        if label and label_likeness(label, mapped[(s, t)]) < LABEL_LIKENESS:
+        if label and _edge_likeness(label, mapped[(s, t)]) < LABEL_LIKENESS:
             differences.append(f"edge {s} -> {t} labelled {mapped[(s, t)]!r} (asked {label!r})")
     extra = [e for e in drawn if (back.get(e[0]), back.get(e[1])) not in wanted]
     differences += [f"extra edge {s} -> {t}" for s, t in extra]

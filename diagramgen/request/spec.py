@@ -22,6 +22,7 @@ from diagramgen.request.chains import FlowChain, read_chains
 from diagramgen.request.layer_spec import LayerReading
 from diagramgen.request.layers import names_layer, read_layers
 from diagramgen.request.reading import numbers
+from diagramgen.request.relations import read_relations
 from diagramgen.request.stories import read_story
 from diagramgen.request.words import normalise_numbers, respell
 
@@ -232,7 +233,7 @@ def _orientation(text: str) -> str | None:
 
 def _chain(request: str) -> FlowChain | None:
     """The flow a request states exactly: as arrow chains, or as a plain story of steps."""
-    return read_chains(request) or read_story(request)
+    return read_chains(request) or read_story(request) or read_relations(request)
 
 
 def read_request(request: str) -> RequestSpec:

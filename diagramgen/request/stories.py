@@ -141,19 +141,20 @@ def read_story(request: str) -> FlowChain | None:
         return None
     story = _Story()
     try:
-        for sentence in _sentences(request):
+        for sentence in sentences(request):
             story.read(sentence)
         return story.finish()
     except _Unread:
         return None
 
 
-def _sentences(request: str) -> list[str]:
+def sentences(request: str) -> list[str]:
     """The request's sentences, a title before a colon and the ones asking for the drawing
     left out."""
     text = request.strip()
     head, colon, rest = text.partition(":")
     titled = "\n" not in head and len(head.split()) <= 8 and not is_counted_head(head)
+    titled = titled and not re.search(r"(?:^|[.!?]\s+)group\s+\S+$", head, re.I)  # "group 'X': a"
     if colon and titled and rest.strip():
         text = rest  # "Make bread: first mix ...", "Draw it top to bottom: ..."
     out = []
