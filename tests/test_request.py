@@ -274,6 +274,23 @@ def test_flows_with_branches_loops_and_joins_are_read_exactly() -> None:
     assert both is not None and both.edges[-2:] == ((2, 4), (3, 4))
 
 
+def test_korean_conditions_in_a_chain_are_its_branches() -> None:
+    from diagramgen.request.chains import read_chains
+
+    chain = read_chains(
+        "주문 → 재고 확인 → 재고 있음? → 있으면 바로 출고 / 없으면 발주 후 다시 재고 확인"
+    )
+    assert chain is not None and _edges(chain) == {
+        ("주문", "재고 확인"): "",
+        ("재고 확인", "재고 있음?"): "",
+        ("재고 있음?", "출고"): "있음",
+        ("재고 있음?", "발주"): "없음",
+        ("발주", "재고 확인"): "",
+    }
+    # "X면" after a vowel is a noun or a verb (이상치면 / 오면): which label is not certain
+    assert read_chains("측정 → 정상인가? → 이상치면 재측정, 정상이면 저장") is None
+
+
 def test_groups_declared_around_a_chain_are_read_with_it() -> None:
     from diagramgen.request.chains import read_chains
 

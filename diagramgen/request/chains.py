@@ -67,6 +67,14 @@ _BRANCH = re.compile(
 _BRANCH_WORD = {"so": "yes", "not": "no"}
 # "hit: return", "miss: query db": a decision's branch named by a short label and a colon.
 _NAMED_BRANCH = re.compile(r"^([^\W\d_][\w-]*(?: [\w-]+)?)\s*:\s*")
+# "통과하면 배포", "정상이면 저장", "있으면 응답": a decision's branch said as a Korean condition
+# (a vowel-ending "X면" is left out: "오면" is 옴 but "이상치면" is 이상치, and only a
+# dictionary tells which).
+_KOREAN_BRANCH = re.compile(r"^((?:안\s+)?[가-힣A-Za-z0-9]+?)(하면|이면|으면)\s+")
+# Adverbs a Korean step may start with that are not part of its name: "바로 응답" is 응답.
+_KOREAN_ADVERB = re.compile(r"^(?:바로|그냥|곧바로|즉시)\s+")
+# "코드 수정 후 다시 빌드": "후" between two steps of an arrow chain is one more arrow.
+_KOREAN_AFTER = re.compile(r"\s+후(?:에)?\s+")
 _BACK = re.compile(
     r"^(?:(?:(?:go|goes|loop|loops|jump|jumps)\s+)?back\s+to\s+|\(back to\)\s*|다시\s+)"
     r"|\s*(?:으로|로)\s*(?:다시\s*)?돌아(?:감|가기|간다|가요)?$",
@@ -241,6 +249,8 @@ def read_chains(request: str) -> FlowChain | None:
         for line in lines:
             mark = _LIST_MARK.match(line)
             line = line[mark.end() :] if mark else line
+            if ARROW.search(line):
+                line = _KOREAN_AFTER.sub(" → ", line)
             statements = [s.strip() for s in _STATEMENT_END.split(line) if s.strip()]
             if first and statements:
                 if _group_declaration(statements[0], flow.bare_groups) is None:
@@ -426,6 +436,9 @@ def _piece(text: str, flow: _Flow) -> _Piece:
         word = next(w for w in branch.groups() if w)
         piece.branch = _YES_NO.get(word.casefold(), _BRANCH_WORD.get(word.casefold(), word))
         text = text[branch.end() :]
+    elif flow.decision is not None and (korean := _KOREAN_BRANCH.match(text)):
+        piece.branch = _korean_answer(korean.group(1), korean.group(2))
+        text = _KOREAN_ADVERB.sub("", text[korean.end() :])
     elif flow.decision is not None and (named := _NAMED_BRANCH.match(text)):
         piece.branch = _checked_label(named.group(1))
         text = text[named.end() :]
@@ -460,6 +473,13 @@ def _piece(text: str, flow: _Flow) -> _Piece:
         raise _Unread(text)
     piece.step = step
     return piece
+
+
+def _korean_answer(said: str, ending: str) -> str:
+    """A Korean condition as a branch label: 통과하면 -> 통과, 정상이면 -> 정상, 있으면 -> 있음."""
+    if ending != "으면":
+        return said
+    return said + "음"
 
 
 def _split_arrows(statement: str) -> tuple[list[str], list[str]]:
