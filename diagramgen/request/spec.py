@@ -6,8 +6,9 @@
   reading is certain enough to hold decoding to it;
 - for flows, the words that name steps, and whether the request asks for a decision (if /
   otherwise / yes-no), a loop (back to / until / retry) or labelled edges; a flow told as
-  nothing but arrow chains (`chains.read_chains`) or as a plain story of steps
-  (`stories.read_story`) is read exactly;
+  nothing but arrow chains (`chains.read_chains`), as a plain story of steps
+  (`stories.read_story`) or as relations between named parts (`relations.read_relations`) is
+  read exactly;
 - the numbers it states and the direction it wants.
 
 The spec ranks candidates (soft) everywhere; it constrains decoding only where `certain`.
@@ -232,7 +233,8 @@ def _orientation(text: str) -> str | None:
 
 
 def _chain(request: str) -> FlowChain | None:
-    """The flow a request states exactly: as arrow chains, or as a plain story of steps."""
+    """The flow a request states exactly: as arrow chains, a plain story of steps, or
+    relations between named parts."""
     return read_chains(request) or read_story(request) or read_relations(request)
 
 
