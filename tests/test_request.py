@@ -39,6 +39,7 @@ def test_misspelt_key_words_are_respelt() -> None:
     assert respell("two convolusion layers, a hiden layer, desne 10, outpt") == (
         "two convolution layers, a hidden layer, dense 10, output"
     )
+    assert respell("fully conected 500") == "fully connected 500"
 
 
 def test_counted_convolutions_and_unsized_pools() -> None:

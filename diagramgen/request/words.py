@@ -139,6 +139,7 @@ KEY_WORDS = (
     "channels",
     "stride",
     "padding",
+    "connected",
 )
 
 
