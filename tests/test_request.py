@@ -371,6 +371,25 @@ def test_chain_readings_agree_with_the_generators_truth() -> None:
     assert held > 80 and right >= 0.97 * held
 
 
+def test_every_exact_reading_agrees_with_the_generators_truth() -> None:
+    """Chains, stories and relations together: what is held is what the generator meant."""
+    from diagramgen.quality.match import compare_structures
+    from diagramgen.request.spec import _chain
+
+    held = right = 0
+    for example in generate_examples(1500, seed=3, mix={"composed-flow": 1.0, "flow": 0.3}):
+        chain = _chain(example.request)
+        if chain is None:
+            continue
+        nodes = [
+            {**n, "type": "decision" if n.get("type") == "decision" else "process"}
+            for n in example.structure["nodes"]
+        ]
+        held += 1
+        right += compare_structures(chain.structure(), {**example.structure, "nodes": nodes}).exact
+    assert held > 150 and right >= 0.97 * held
+
+
 def test_flows_told_as_stories_are_read_exactly() -> None:
     from diagramgen.request.stories import read_story
 

@@ -186,7 +186,7 @@ def _part(text: str) -> str:
     low = {w.casefold() for w in words}
     if not words or len(words) > 5 or len(name) > MAX_PLAN_LABEL_CHARS or low & _NOT_A_PART:
         raise _Unread(text)
-    if re.search(r"[,:;?!\"]", name):
+    if re.search(r"[,:;?!\"()]", name):
         raise _Unread(text)
     if any(w.endswith("s") and _SAID_OF.fullmatch(w) for w in words[1:]):
         raise _Unread(text)  # "service uses Cassandra": a relation, not a name

@@ -42,8 +42,8 @@ _SENTENCE_END = re.compile(
 )
 # A sentence about the drawing or the person asking, not a step.
 _ABOUT = re.compile(
-    r"\b(?:flow\s*chart|diagram|chart|draw|drawn|document|visuali[sz]e|"
-    r"lay\s+(?:this|it)\s+out|map\s+(?:out|this|it|the\s+(?:workflow|process|flow))|layout|top\s+to\s+bottom|left\s+to\s+right|thanks?|ty)\b|^(?:hi|hello|hey|ok|okay|so)\b[\s!,]*(?:there|team|all)?[\s!,]*$",
+    r"\b(?:flow\s*chart|diagram|chart|draw|drawn|(?<=to\s)document|documenting|visuali[sz]e|"
+    r"lay\s+(?:this|it)\s+out|laid\s+out|horizontally|vertically|map\s+(?:out|this|it|the\s+(?:workflow|process|flow))|layout|top\s+to\s+bottom|left\s+to\s+right|thanks?|ty)\b|^(?:hi|hello|hey|ok|okay|so)\b[\s!,]*(?:there|team|all)?[\s!,]*$",
     re.IGNORECASE,
 )
 # Words that join a sentence's steps: "A, then B", "A and then B", "A, after that B".
@@ -51,7 +51,7 @@ _NEXT = r"then|after\s+that|after\s+which|afterwards|next|finally"
 _THEN = re.compile(rf",?\s+(?:and\s+)?(?:{_NEXT}|followed\s+by)\s+|,\s+(?:and\s+)?", re.IGNORECASE)
 # Words that open a sentence's first step: "First, ...", "Then ...", "You start by ...".
 _LEAD = re.compile(
-    rf"^(?:(?:and\s+)?(?:{_NEXT}|first(?:ly)?|lastly|at\s+the\s+end|to\s+start|"
+    rf"^(?:(?:and\s+)?(?:{_NEXT}|first(?:ly)?|lastly|at\s+the\s+end|to\s+start|to\s+begin|"
     r"(?:(?:you|we|i)\s+)?(?:start|begin)\s+by)\b,?\s*)+",
     re.IGNORECASE,
 )
@@ -101,7 +101,15 @@ _LABEL_IT = re.compile(
 _BOTH = re.compile(r"^(?:either\s+way|in\s+both\s+cases|in\s+either\s+case),?\s*", re.I)
 _BACK = re.compile(
     r"^(?:(?:and\s+)?(?:it\s+|we\s+|they\s+)?(?:(?:go|goes|loop|loops|jump|jumps|return|returns)\s+)?back\s+to|"
+    r"(?:(?:and\s+)?(?:it\s+|we\s+|they\s+)?(?:return|returns|loop|loops)\s+to)|"
     r"(?:repeat|start\s+over)\s+from)\s+(?P<step>.+)$",
+    re.IGNORECASE,
+)
+# A store a step reads from or writes to: drawn as a step or as a database of its own.
+_STORE = re.compile(
+    r"\b(?:from|in|into|to|on)\s+(?:the\s+|our\s+|a\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:db|database|cache|store|storage|queue|bucket|lake|warehouse|table|topic|redis|mongodb|"
+    r"archive|postgres(?:ql)?|mysql|s3|kafka|bigquery|snowflake|elasticsearch)\b",
     re.IGNORECASE,
 )
 _COPULAS = {
@@ -121,16 +129,20 @@ _NOT_A_STEP = {
     "triggers", "powers", "serves", "delivers", "emits", "publishes", "writes", "uses",
     "forwards", "routes", "pulls", "returns", "flows",
     "retry", "keep", "keeps", "til", "till", "there", "here", "this", "that", "these", "those",
-    "steps", "flowchart", "diagram", "chart", "draw",
+    "steps", "flowchart", "diagram", "chart", "draw", "over", "comes", "come", "box", "called",
+    "named", "group", "lane", "connects", "connect", "belong", "belongs",
+    "horizontal", "vertical", "rounded", "boxes", "layout", "colour", "color", "success",
+    "failure", "before", "too", "gets", "together", "red", "green", "blue", "teal", "orange",
+    "purple", "grey", "gray", "pastel",
 }  # fmt: skip
 _PASSIVE = re.compile(
     r"^(?P<subject>.+?)\s+(?:is|are|gets|get)\s+(?:then\s+)?(?P<verb>\w+ed)(?P<rest>(?:\s+.*)?)$",
     re.IGNORECASE,
 )
 # A verb said of someone ("takes", "verifies"), not "is"/"has": what "the user ..." does.
-_VERB_S = r"(?!(?:is|was|has|does)\b)\w{3,}s\b"
+_VERB_S = r"(?!(?:is|was|has|does|gets)\b)\w{3,}s\b"
 _SUBJECT = re.compile(
-    rf"^(?:the|a|an)\s+(?P<noun>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?P<verb>{_VERB_S})", re.I
+    rf"^(?:the|a|an)\s+(?P<noun>[a-z][\w-]*(?:\s+[a-z][\w-]*)??)\s+(?P<verb>{_VERB_S})", re.I
 )
 _BARE_VERB = re.compile(rf"^(?P<verb>{_VERB_S})", re.I)
 
@@ -161,11 +173,35 @@ def sentences(request: str) -> list[str]:
     for raw in _SENTENCE_END.split(text):
         item = re.match(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+", raw)
         sentence = raw[item.end() :].strip() if item else raw.strip()
-        about = _is_filler(sentence.rstrip(".!")) or bool(_ABOUT.search(sentence))
+        head, *tail = re.split(r"\s+[-–—]\s+|:\s+", sentence, maxsplit=1)
+        if tail and _is_about(head):  # "draw a diagram - A feeds B": the rest is the flow
+            sentence = tail[0]
+        pieces = re.split(r",\s+", sentence)
+        if len(pieces) > 1:  # "A loops back to B, from top to bottom": the drawing's piece goes
+            kept = [p for p in pieces if len(p.split()) > 4 or not _is_about(p)]
+            sentence = ", ".join(kept) or sentence
+        about = _is_about(sentence)
         about = about and not read_sources(sentence)  # "Top to bottom with two inputs: A, B"
         if sentence and (item or not about):  # a list item is a step, whatever it says
             out.append(sentence)
     return out
+
+
+# Who asks, or a request's own verb: what makes a sentence with a drawing word about the drawing
+# ("Can you draw this", "Draw it top to bottom") rather than a step ("audio feeds visualize").
+_ASKING = re.compile(
+    r"\b(?:i|i'm|i'd|we|we're|you|me|us|my|can|could|please|pls|plz|would|need|want)\b"
+    r"|^(?:draw|make|create|sketch|show|render|give|lay|put|chart|map)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_about(sentence: str) -> bool:
+    """A sentence about the drawing or the person asking, not a step of the flow."""
+    if _is_filler(sentence.rstrip(".!")):
+        return True
+    short = len(sentence.split()) <= 4
+    return bool(_ABOUT.search(sentence)) and (short or bool(_ASKING.search(sentence)))
 
 
 class _Story:
@@ -433,7 +469,7 @@ class _Story:
         same = [i for i, name in known.items() if name == words]
         if not same:
             same = [i for i, name in known.items() if set(words) <= set(name)]
-        if not same and words:
+        if not same and len(words) == 1:  # "go back to training": the step with this verb
             same = [i for i, name in known.items() if name[:1] == words[:1]]
         if len(same) != 1:
             raise _Unread(said)
@@ -478,6 +514,10 @@ def _step_label(part: str, story: _Story) -> str:
     """One step's label: "we send the reset link" -> "Send reset link", "the user enters a
     code" -> "Enter code", "the refund is issued" -> "Refund issued"."""
     part = _PRONOUN.sub("", part.strip())
+    if re.search(r"\b(?:it|them)\s+(?:over\s+|off\s+)?(?:to|into|onto)\b", part, re.I):
+        raise _Unread(part)  # "pass it to the warehouse": a hand-over to a part, not a step
+    if _STORE.search(part) and not re.fullmatch(r"['\"‘“][^'\"‘“’”]+['\"’”]", part):
+        raise _Unread(part)  # "store the result in the user DB": a step, or a step and a DB?
     it = re.match(rf"^it\s+(?={_VERB_S})", part, re.I)
     if it:  # "it dispenses the item"
         part = part[it.end() :]
@@ -528,7 +568,7 @@ def _label(text: str, question: bool = False) -> str:
     words = [w for w in re.findall(r"[\w-]+(?:['’]\w+)?", text) if w.casefold() not in _DROPPED]
     if question:
         words = [w for w in words if w.casefold() not in _COPULAS]
-    if not words or len(words) > 6 or re.search(r"[,:;()\"?]", text.rstrip("?")):
+    if not words or len(words) > 6 or re.search(r"[,:;()\"?<>|=+&/*\[\]{}]", text.rstrip("?")):
         raise _Unread(text)
     said = {w.casefold() for w in words} if not quoted else set()
     if said & _NOT_A_STEP or (not question and said & _COPULAS):
