@@ -3,6 +3,10 @@ where the time of one request goes, stage by stage; cold CLI `generate` and `ren
 per answer in plan mode vs the seed's node-list mode.
 
     .venv/bin/python bench/bench_generate.py [--write-docs] [--every 9] [--seeds 2] [--cold 5]
+
+The warm runs are made twice, on the same requests and seeds: decoding token by token, then
+reading the tokens the grammar forces in the step before them (the default), for a ratio on
+one machine.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 from common import write_section
 
 from diagramgen.llm import Sampling, cut_at_end, load_backend
+from diagramgen.llm.decode import ConstrainedSampler
 from diagramgen.llm.embedded import count_tokens
 from diagramgen.pipeline import generate
 from diagramgen.request import OutOfScopeError
@@ -45,7 +50,9 @@ def natural_requests(every: int) -> list[dict[str, Any]]:
     return [r for r in rows if r["category"] != "out_of_scope"][::every]
 
 
-def warm(backend: Any, rows: list[dict[str, Any]], seeds: int) -> tuple[str, list[str]]:
+def warm(
+    backend: Any, rows: list[dict[str, Any]], seeds: int, what: str
+) -> tuple[str, list[str], float]:
     times: dict[str, list[float]] = {}
     rounds, answers = [], []
     for row in rows:
@@ -61,13 +68,13 @@ def warm(backend: Any, rows: list[dict[str, Any]], seeds: int) -> tuple[str, lis
     every = [t for kind in times.values() for t in kind]
     by_kind = ", ".join(f"{k} {statistics.median(v):.2f} s" for k, v in sorted(times.items()))
     text = (
-        f"- Warm `generate` with count 5, {len(rows)} held-out natural requests x {seeds} seeds "
+        f"- Warm `generate` {what}, count 5, {len(rows)} held-out natural requests x {seeds} seeds "
         f"({len(every)} runs): median **{statistics.median(every):.2f} s**, p95 "
         f"**{percentile(every, 0.95):.2f} s**, max {max(every):.2f} s (median by kind: {by_kind}); "
         f"decoding rounds: {rounds.count(1)} runs took 1, {rounds.count(2)} took 2, "
         f"{rounds.count(3)} took 3 (the bound)."
     )
-    return text, answers
+    return text, answers, statistics.median(every)
 
 
 STAGES = [
@@ -103,6 +110,7 @@ def profile(backend: Any, seeds: int) -> str:
         ("**total**", "total"),
         ("decoding steps", "steps"),
         ("tokens (all rows)", "tokens"),
+        ("of them forced, read without sampling", "forced"),
         ("rounds", "rounds"),
     ]:
         lines.append(
@@ -216,7 +224,13 @@ def main() -> None:
         f"- Model: `{backend.name}`, bf16, grammar-constrained, loaded in {loaded:.1f} s in a warm "
         f"interpreter ({packed} linear layers packed for oneDNN)."
     )
-    warm_text, answers = warm(backend, natural_requests(args.every), args.seeds)
+    rows = natural_requests(args.every)
+    backend.sampler = ConstrainedSampler(backend.model, fast_forward=False)
+    stepwise_text, _, stepwise = warm(backend, rows, args.seeds, "decoding token by token")
+    print(stepwise_text, flush=True)
+    backend.sampler = ConstrainedSampler(backend.model)
+    warm_text, answers, median = warm(backend, rows, args.seeds, "reading forced tokens at once")
+    warm_text += f" Median {stepwise / median:.2f}x faster than token by token."
     print(warm_text, flush=True)
     table = profile(backend, 3)
     print(table, flush=True)
@@ -226,6 +240,7 @@ def main() -> None:
     body = "\n".join(
         [
             header,
+            stepwise_text,
             warm_text,
             cold_text,
             cold_render(args.cold),

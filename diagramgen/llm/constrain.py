@@ -79,6 +79,17 @@ class GrammarMasks:
             matcher.consume_token(token_id)
             self.texts[row] += self.tokenizer.decode([token_id])
 
+    def forced(self, row: int, most: int) -> list[int]:
+        """Up to `most` tokens the grammar now forces on the row (the only way on, such as a
+        held step's label), fed to its matcher: the model reads them without sampling."""
+        matcher = self.matchers[row]
+        if most <= 0 or matcher.is_stopped() or matcher.is_error():
+            return []
+        tokens: list[int] = list(matcher.compute_ff_tokens())[:most]
+        for token_id in tokens:
+            self.advance(row, token_id)
+        return tokens
+
     def complete(self, row: int) -> bool:
         """True once the row's answer is a whole plan (its `end` line written)."""
         matcher = self.matchers[row]

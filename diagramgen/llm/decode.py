@@ -6,7 +6,9 @@ docs/BENCHMARKS.md ("Generation speed"):
 - each row leaves the batch once its grammar is complete (at `end`);
 - the next grammar masks are computed in a second thread while the model reads the tokens;
 - the output layer is computed only for the tokens some row may take next, and top-p sorts
-  only those.
+  only those;
+- tokens the grammar forces are read in the step of the token before them, not one a step
+  (rows then read different numbers of tokens: padded on the right and masked).
 """
 
 from __future__ import annotations
@@ -63,10 +65,13 @@ def _top_p_sample(
 
 class ConstrainedSampler:
     """Samples from one model. When the tokens the rows may take next are at most
-    `narrow_share` of the vocabulary, the output layer is computed for those tokens only."""
+    `narrow_share` of the vocabulary, the output layer is computed for those tokens only.
+    With `fast_forward`, the tokens the grammar forces after a sampled one are read with it in
+    the same step (a held answer is mostly forced: its labels, its edges)."""
 
-    def __init__(self, model: Any, narrow_share: float = 0.1) -> None:
+    def __init__(self, model: Any, narrow_share: float = 0.1, fast_forward: bool = True) -> None:
         self.model = model
+        self.fast_forward = fast_forward
         self.body = model.get_decoder()
         self.head = model.get_output_embeddings()
         self.full_head = packed_output_layer(model)
@@ -113,20 +118,20 @@ class ConstrainedSampler:
             started = _add(timings, "masks", started)
             tokens = self._next_tokens(hidden, allowed, rows)
             started = _add(timings, "sample", started)
-            keep = rows.take(tokens.tolist(), eos_id, grammars)
+            keep, feeds = rows.take(tokens.tolist(), eos_id, grammars, self.fast_forward)
             if not keep:
                 break
             if len(keep) < len(tokens):
                 index = torch.tensor(keep, device=device)
                 cache.batch_select_indices(index)
-                tokens = tokens[index]
                 rows.keep(keep, index)
             masks = self.pool.submit(self._fill, grammars, rows, rows.active)
             started = _add(timings, "advance", started)
-            hidden, cache = self._read(tokens.unsqueeze(-1), cache, *rows.step())
+            hidden, cache = self._read(*rows.step(feeds, device), cache=cache)
             started = _add(timings, "forward", started)
             timings["steps"] = timings.get("steps", 0) + 1
         timings["tokens"] = timings.get("tokens", 0) + sum(map(len, rows.answers))
+        timings["forced"] = timings.get("forced", 0) + rows.forced
         return rows.by_prompt()
 
     def _prefill(self, prompts: list[list[int]], rows: _Rows, device: Any) -> tuple[Any, Any]:
@@ -138,8 +143,9 @@ class ConstrainedSampler:
             mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
             mask = mask.to(device)
             positions = (mask.cumsum(-1) - 1).clamp(min=0)
-        hidden, cache = self._read(ids, None, mask, positions)
+        hidden, cache = self._read(ids, mask, positions)
         cache.batch_select_indices(rows.prompt_of)
+        rows.columns = width
         rows.mask = None if mask is None else mask[rows.prompt_of]
         return hidden[rows.prompt_of], cache
 
@@ -154,11 +160,13 @@ class ConstrainedSampler:
     def _read(
         self,
         ids: torch.Tensor,
-        cache: Any,
         mask: torch.Tensor | None = None,
         positions: torch.Tensor | None = None,
+        last: torch.Tensor | None = None,
+        cache: Any = None,
     ) -> tuple[torch.Tensor, Any]:
-        """The last position's hidden state per row, and the grown cache."""
+        """Each row's hidden state at its last real token (`last`; the last column if None),
+        and the grown cache."""
         out = self.body(
             input_ids=ids,
             past_key_values=cache,
@@ -166,7 +174,10 @@ class ConstrainedSampler:
             position_ids=positions,
             use_cache=True,
         )
-        return out.last_hidden_state[:, -1], out.past_key_values
+        states = out.last_hidden_state
+        if last is None:
+            return states[:, -1], out.past_key_values
+        return states[torch.arange(len(states), device=states.device), last], out.past_key_values
 
     def _next_tokens(
         self, hidden: torch.Tensor, allowed: torch.Tensor, rows: _Rows
@@ -201,10 +212,15 @@ class _Rows:
         self.active = list(range(len(self.group)))
         self.mask: torch.Tensor | None = None
         self.positions = torch.tensor([lengths[g] for g in self.group], device=device)
+        self.columns = max(lengths)  # the cache's length, padding included
+        self.forced = 0  # tokens read without sampling
 
-    def take(self, tokens: list[int], eos_id: int, grammars: list[GrammarMasks]) -> list[int]:
-        """Append each active row's token; the batch positions of the rows still writing."""
-        keep = []
+    def take(
+        self, tokens: list[int], eos_id: int, grammars: list[GrammarMasks], fast_forward: bool
+    ) -> tuple[list[int], list[list[int]]]:
+        """Append each active row's token, and the tokens its grammar then forces; the batch
+        positions of the rows still writing, and what each of them reads next."""
+        keep, feeds = [], []
         for i, (row, token) in enumerate(zip(self.active, tokens, strict=True)):
             if token == eos_id:
                 continue
@@ -212,9 +228,13 @@ class _Rows:
             self.answers[row].append(token)
             grammar.advance(local, token)
             limit = self.samplings[self.group[row]].max_new_tokens
+            forced = grammar.forced(local, limit - len(self.answers[row])) if fast_forward else []
+            self.answers[row] += forced
+            self.forced += len(forced)
             if not grammar.complete(local) and len(self.answers[row]) < limit:
                 keep.append(i)
-        return keep
+                feeds.append([token, *forced])
+        return keep, feeds
 
     def keep(self, keep: list[int], index: torch.Tensor) -> None:
         """Drop the rows that finished (batch positions not in `keep`)."""
@@ -223,15 +243,28 @@ class _Rows:
         if self.mask is not None:
             self.mask = self.mask[index]
 
-    def step(self) -> tuple[torch.Tensor | None, torch.Tensor | None]:
-        """Attention mask and positions for the next token (None for a single prompt, whose
-        rows need neither)."""
-        if self.mask is None:
-            return None, None
-        self.mask = torch.cat([self.mask, self.mask.new_ones(len(self.mask), 1)], dim=1)
-        positions = self.positions.unsqueeze(-1)
-        self.positions = self.positions + 1
-        return self.mask, positions
+    def step(
+        self, feeds: list[list[int]], device: Any
+    ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None, torch.Tensor | None]:
+        """The ids each row reads next, right-padded, with the attention mask, positions and
+        each row's last real column; mask, positions and columns are None while every row of a
+        single prompt reads one token (rows aligned, the cache unpadded)."""
+        lengths = [len(f) for f in feeds]
+        width = max(lengths)
+        ids = torch.tensor([f + [0] * (width - len(f)) for f in feeds], device=device)
+        grown = torch.tensor(lengths, device=device)
+        if self.mask is None and width == 1:
+            self.positions = self.positions + 1
+            self.columns += 1
+            return ids, None, None, None
+        if self.mask is None:  # the first forced run: from here on the rows go unaligned
+            self.mask = torch.ones(len(feeds), self.columns, dtype=torch.long, device=device)
+        new = (torch.arange(width, device=device) < grown.unsqueeze(-1)).to(self.mask.dtype)
+        self.mask = torch.cat([self.mask, new], dim=1)
+        positions = self.positions.unsqueeze(-1) + torch.arange(width, device=device)
+        self.positions = self.positions + grown
+        self.columns += width
+        return ids, self.mask, positions, grown - 1
 
     def active_groups(self) -> list[tuple[int, list[int]]]:
         """(prompt, batch positions of its active rows), for each prompt with active rows."""
