@@ -145,7 +145,6 @@ class ConstrainedSampler:
             positions = (mask.cumsum(-1) - 1).clamp(min=0)
         hidden, cache = self._read(ids, mask, positions)
         cache.batch_select_indices(rows.prompt_of)
-        rows.columns = width
         rows.mask = None if mask is None else mask[rows.prompt_of]
         return hidden[rows.prompt_of], cache
 
@@ -212,7 +211,6 @@ class _Rows:
         self.active = list(range(len(self.group)))
         self.mask: torch.Tensor | None = None
         self.positions = torch.tensor([lengths[g] for g in self.group], device=device)
-        self.columns = max(lengths)  # the cache's length, padding included
         self.forced = 0  # tokens read without sampling
 
     def take(
@@ -247,23 +245,22 @@ class _Rows:
         self, feeds: list[list[int]], device: Any
     ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None, torch.Tensor | None]:
         """The ids each row reads next, right-padded, with the attention mask, positions and
-        each row's last real column; mask, positions and columns are None while every row of a
-        single prompt reads one token (rows aligned, the cache unpadded)."""
-        lengths = [len(f) for f in feeds]
-        width = max(lengths)
+        each row's last real column; mask, positions and last columns are None while every row
+        of a single prompt reads one token (rows aligned, the cache unpadded)."""
+        width = max(map(len, feeds))
         ids = torch.tensor([f + [0] * (width - len(f)) for f in feeds], device=device)
-        grown = torch.tensor(lengths, device=device)
         if self.mask is None and width == 1:
             self.positions = self.positions + 1
-            self.columns += 1
             return ids, None, None, None
         if self.mask is None:  # the first forced run: from here on the rows go unaligned
-            self.mask = torch.ones(len(feeds), self.columns, dtype=torch.long, device=device)
+            # aligned rows of one prompt: each row's position is the cache's length
+            columns = int(self.positions[0])
+            self.mask = torch.ones(len(feeds), columns, dtype=torch.long, device=device)
+        grown = torch.tensor([len(f) for f in feeds], device=device)
         new = (torch.arange(width, device=device) < grown.unsqueeze(-1)).to(self.mask.dtype)
         self.mask = torch.cat([self.mask, new], dim=1)
         positions = self.positions.unsqueeze(-1) + torch.arange(width, device=device)
         self.positions = self.positions + grown
-        self.columns += width
         return ids, self.mask, positions, grown - 1
 
     def active_groups(self) -> list[tuple[int, list[int]]]:
