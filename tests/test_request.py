@@ -372,14 +372,16 @@ def test_chain_readings_agree_with_the_generators_truth() -> None:
 
 
 def test_every_exact_reading_agrees_with_the_generators_truth() -> None:
-    """Chains, stories and relations together: what is held is what the generator meant."""
+    """Chains, stories and relations together: what is held is what the generator meant
+    (Korean stories word their labels otherwise and have a test of their own, below)."""
     from diagramgen.quality.match import compare_structures
+    from diagramgen.request.korean_stories import read_korean_story
     from diagramgen.request.spec import _chain
 
     held = right = 0
     for example in generate_examples(1500, seed=3, mix={"composed-flow": 1.0, "flow": 0.3}):
         chain = _chain(example.request)
-        if chain is None:
+        if chain is None or chain == read_korean_story(example.request):
             continue
         nodes = [
             {**n, "type": "decision" if n.get("type") == "decision" else "process"}
@@ -519,3 +521,103 @@ def test_stories_that_say_more_are_left_to_the_model(request_text: str) -> None:
     from diagramgen.request.stories import read_story
 
     assert read_story(request_text) is None
+
+
+def test_flows_told_as_korean_stories_are_read_exactly() -> None:
+    from diagramgen.request.korean_stories import read_korean_story
+
+    chain = read_korean_story(
+        "반죽을 만들고 1시간 동안 발효시킵니다. 반죽이 두 배로 부풀었는지 확인합니다. "
+        "안 부풀었으면 30분 더 기다리고 다시 확인합니다. 부풀었으면 오븐에 굽습니다."
+    )
+    assert chain is not None
+    assert chain.labels == (
+        "반죽 만들기",
+        "1시간 동안 발효",
+        "반죽이 두 배로 부풀었는지 확인?",
+        "30분 더 기다리기",
+        "오븐에 굽기",
+    )
+    assert dict(zip(chain.edges, chain.edge_labels, strict=True)) == {
+        (0, 1): "",
+        (1, 2): "",
+        (2, 3): "안 부풀음",
+        (3, 2): "",  # 다시 확인합니다: back to the check
+        (2, 4): "부풀음",
+    }
+    asked = read_korean_story(
+        "코드를 작성한 다음 테스트를 실행합니다. 테스트가 통과했나요? 그렇다면 배포하고, "
+        "아니면 다시 코드를 작성합니다."
+    )
+    assert asked is not None and asked.labels[2] == "테스트 통과?"
+    assert dict(zip(asked.edges, asked.edge_labels, strict=True))[(2, 0)] == "아니오"
+
+
+def test_two_korean_conditions_make_a_decision_and_a_loop_keeps_its_label() -> None:
+    from diagramgen.request.korean_stories import read_korean_story
+
+    chain = read_korean_story(
+        "데이터를 정리하고 모델을 학습시킵니다. 성능이 좋으면 저장하고, 나쁘면 설정을 바꾼 뒤 "
+        "다시 학습 단계로 돌아가는데, 이 화살표에는 '재학습'이라고 써 주세요."
+    )
+    assert chain is not None
+    assert chain.labels == ("데이터 정리", "모델 학습", "성능 좋음?", "저장", "설정 바꾸기")
+    assert dict(zip(chain.edges, chain.edge_labels, strict=True)) == {
+        (0, 1): "",
+        (1, 2): "",
+        (2, 3): "좋음",
+        (2, 4): "나쁨",
+        (4, 1): "재학습",
+    }
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "주문 서비스와 결제 서비스가 각각 이벤트를 보내고, 둘 다 큐에 쌓입니다.",  # side by side
+        "요청이 들어오면 게이트웨이로 보냅니다. 게이트웨이는 인증 서버를 호출합니다.",  # hand-over
+        "원두는 먼저 선별되고, 로스팅된 뒤 냉각됩니다.",  # a topic, not a step
+        "재고를 확인합니다. 재고가 있으면 포장합니다.",  # one branch
+        "빌드 → 테스트 → 배포",  # arrows are the chain reader's
+    ],
+)
+def test_korean_stories_that_say_more_are_left_to_the_model(request_text: str) -> None:
+    from diagramgen.request.korean_stories import read_korean_story
+
+    assert read_korean_story(request_text) is None
+
+
+def test_korean_story_readings_agree_with_the_generators_structure() -> None:
+    """The generator's Korean stories: what is held has its steps, edges and decisions (its
+    labels may word a step otherwise: '사용자 정보가 유효한지 확인?' for '사용자 정보 유효?'), and
+    its branches the generator's labels."""
+    from diagramgen.quality.match import compare_structures, label_likeness
+    from diagramgen.request.korean_stories import read_korean_story
+
+    held = right = 0
+    for example in generate_examples(3000, seed=3, mix={"composed-flow": 1.0, "flow": 0.3}):
+        chain = read_korean_story(example.request)
+        if chain is None:
+            continue
+        truth = example.structure
+        nodes = [
+            {**n, "type": "decision" if n.get("type") == "decision" else "process"}
+            for n in truth["nodes"]
+        ]
+        truth = {**truth, "nodes": nodes}
+        drawn = chain.structure()
+        named = {}
+        for score, want, got in sorted(
+            (
+                (label_likeness(g["label"], p["label"]), g["label"], p["id"])
+                for g in nodes
+                for p in drawn["nodes"]
+            ),
+            reverse=True,
+        ):
+            if score >= 0.3 and got not in named and want not in named.values():
+                named[got] = want
+        drawn["nodes"] = [{**n, "label": named.get(n["id"], "?")} for n in drawn["nodes"]]
+        held += 1
+        right += compare_structures(drawn, truth).exact
+    assert held > 25 and right >= 0.97 * held

@@ -7,7 +7,7 @@
 - for flows, the words that name steps, and whether the request asks for a decision (if /
   otherwise / yes-no), a loop (back to / until / retry) or labelled edges; a flow told as
   nothing but arrow chains (`chains.read_chains`), as a plain story of steps
-  (`stories.read_story`) or as relations between named parts (`relations.read_relations`) is
+  (`stories.read_story`, in Korean `korean_stories.read_korean_story`) or as relations between named parts (`relations.read_relations`) is
   read exactly;
 - the numbers it states and the direction it wants.
 
@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from diagramgen.request.chains import FlowChain, read_chains
+from diagramgen.request.korean_stories import read_korean_story
 from diagramgen.request.layer_spec import LayerReading
 from diagramgen.request.layers import names_layer, read_layers
 from diagramgen.request.reading import numbers
@@ -233,9 +234,14 @@ def _orientation(text: str) -> str | None:
 
 
 def _chain(request: str) -> FlowChain | None:
-    """The flow a request states exactly: as arrow chains, a plain story of steps, or
-    relations between named parts."""
-    return read_chains(request) or read_story(request) or read_relations(request)
+    """The flow a request states exactly: as arrow chains, a plain story of steps (English or
+    Korean), or relations between named parts."""
+    return (
+        read_chains(request)
+        or read_story(request)
+        or read_korean_story(request)
+        or read_relations(request)
+    )
 
 
 def read_request(request: str) -> RequestSpec:
