@@ -7,8 +7,8 @@
 - for flows, the words that name steps, and whether the request asks for a decision (if /
   otherwise / yes-no), a loop (back to / until / retry) or labelled edges; a flow told as
   nothing but arrow chains (`chains.read_chains`), as a plain story of steps
-  (`stories.read_story`, in Korean `korean_stories.read_korean_story`) or as relations between named parts (`relations.read_relations`) is
-  read exactly;
+  (`stories.read_story`, in Korean `korean_stories.read_korean_story`) or as relations
+  between named parts (`relations.read_relations`) is read exactly;
 - the numbers it states and the direction it wants.
 
 The spec ranks candidates (soft) everywhere; it constrains decoding only where `certain`.
