@@ -527,46 +527,51 @@ def test_flows_told_as_korean_stories_are_read_exactly() -> None:
     from diagramgen.request.korean_stories import read_korean_story
 
     chain = read_korean_story(
-        "반죽을 만들고 1시간 동안 발효시킵니다. 반죽이 두 배로 부풀었는지 확인합니다. "
-        "안 부풀었으면 30분 더 기다리고 다시 확인합니다. 부풀었으면 오븐에 굽습니다."
+        "원서를 접수하고 서류 심사를 진행합니다. 서류가 제출되었는지 확인합니다. 미제출이면 "
+        "보완을 요청하고 다시 확인합니다. 제출되면 면접 일정을 확정합니다."
     )
     assert chain is not None
     assert chain.labels == (
-        "반죽 만들기",
-        "1시간 동안 발효",
-        "반죽이 두 배로 부풀었는지 확인?",
-        "30분 더 기다리기",
-        "오븐에 굽기",
+        "원서 접수",
+        "서류 심사",
+        "서류가 제출되었는지 확인?",
+        "보완 요청",
+        "면접 일정 확정",
     )
     assert dict(zip(chain.edges, chain.edge_labels, strict=True)) == {
         (0, 1): "",
         (1, 2): "",
-        (2, 3): "안 부풀음",
+        (2, 3): "미제출",
         (3, 2): "",  # 다시 확인합니다: back to the check
-        (2, 4): "부풀음",
+        (2, 4): "제출",
     }
     asked = read_korean_story(
         "코드를 작성한 다음 테스트를 실행합니다. 테스트가 통과했나요? 그렇다면 배포하고, "
-        "아니면 다시 코드를 작성합니다."
+        "아니면 다시 코드 작성 단계로 돌아갑니다."
     )
     assert asked is not None and asked.labels[2] == "테스트 통과?"
-    assert dict(zip(asked.edges, asked.edge_labels, strict=True))[(2, 0)] == "아니오"
+    assert dict(zip(asked.edges, asked.edge_labels, strict=True)) == {
+        (0, 1): "",
+        (1, 2): "",
+        (2, 3): "예",
+        (2, 0): "아니오",
+    }
 
 
 def test_two_korean_conditions_make_a_decision_and_a_loop_keeps_its_label() -> None:
     from diagramgen.request.korean_stories import read_korean_story
 
     chain = read_korean_story(
-        "데이터를 정리하고 모델을 학습시킵니다. 성능이 좋으면 저장하고, 나쁘면 설정을 바꾼 뒤 "
-        "다시 학습 단계로 돌아가는데, 이 화살표에는 '재학습'이라고 써 주세요."
+        "데이터를 정리하고 모델을 학습시킵니다. 성능이 개선되면 저장하고, 악화되면 설정을 "
+        "변경한 뒤 다시 학습 단계로 돌아가는데, 이 화살표에는 '재학습'이라고 써 주세요."
     )
     assert chain is not None
-    assert chain.labels == ("데이터 정리", "모델 학습", "성능 좋음?", "저장", "설정 바꾸기")
+    assert chain.labels == ("데이터 정리", "모델 학습", "성능 개선?", "저장", "설정 변경")
     assert dict(zip(chain.edges, chain.edge_labels, strict=True)) == {
         (0, 1): "",
         (1, 2): "",
-        (2, 3): "좋음",
-        (2, 4): "나쁨",
+        (2, 3): "개선",
+        (2, 4): "악화",
         (4, 1): "재학습",
     }
 
@@ -574,10 +579,11 @@ def test_two_korean_conditions_make_a_decision_and_a_loop_keeps_its_label() -> N
 @pytest.mark.parametrize(
     "request_text",
     [
-        "주문 서비스와 결제 서비스가 각각 이벤트를 보내고, 둘 다 큐에 쌓입니다.",  # side by side
-        "요청이 들어오면 게이트웨이로 보냅니다. 게이트웨이는 인증 서버를 호출합니다.",  # hand-over
+        "주문 서비스와 결제 서비스가 각각 이벤트를 전송하고, 둘 다 큐에 적재됩니다.",  # side by side
         "원두는 먼저 선별되고, 로스팅된 뒤 냉각됩니다.",  # a topic, not a step
-        "재고를 확인합니다. 재고가 있으면 포장합니다.",  # one branch
+        "주문을 접수하고 재고 여부를 확인합니다. 재고가 확보되면 포장하고 출고합니다.",  # one branch
+        "코드를 빌드하고 도커 이미지를 만들고 레지스트리에 푸시합니다.",  # 만들기 or 생성?
+        "비밀번호가 맞는지 확인합니다. 맞으면 이동하고, 틀리면 경고합니다.",  # 맞음 or 예?
         "빌드 → 테스트 → 배포",  # arrows are the chain reader's
     ],
 )

@@ -1,23 +1,27 @@
-"""Flows told as a story in Korean sentences ("먼저 물을 끓입니다. 면이 익었는지 확인합니다. 안
-익었으면 1분 더 끓이고 다시 확인합니다. 다 익었으면 그릇에 담습니다."), read without a model.
+"""Flows told as a story in Korean sentences ("먼저 요구사항을 정의하고 화면을 설계합니다.
+구현 후 테스트가 통과했는지 확인합니다. 통과하면 배포하고, 실패하면 다시 구현 단계로
+돌아갑니다."), read without a model.
 
 A sentence is split into clauses at its connective endings (-고, -ㄴ 다음 / 뒤 / 후, -는데, -며,
 -해서) and its conditions (-면). What a clause may be:
-- a step: its verb made a noun ("데이터를 불러오고" is "데이터 불러오기",
-  "모델을 학습시키고" "모델 학습", "상품이 포장되고" "상품 포장"), the actor before it
-  dropped ("서버에서", "직원이 ...를");
+- a step said with a 하 / 되 / 시키 verb, whose noun is the label ("모델을 학습시키고" is
+  "모델 학습", "상품이 포장되고" "상품 포장"), the actor before it dropped ("서버에서",
+  "직원이 ...를"), or a list item's noun phrase;
 - a check that opens a decision: "X인지 확인합니다", "X 여부를 판단합니다", a question
   "합이 7인가요?", or a step that reviews (검토, 확인) followed by two conditions;
-- a branch: a condition ("맞으면", "줄지 않으면", "그렇다면", "아니면") labelled with its
-  predicate made a noun ("맞음", "줄지 않음", "예", "아니오"), then its steps; two conditions in
-  one sentence with no check before them make the first condition the decision;
-- a loop back to a step already named ("다시 학습 단계로 돌아갑니다", "다시 확인합니다", "다시
-  주사위를 굴립니다");
-- a trigger that restates the step before it ("물이 끓으면 ...") is no step of its own.
+- a branch: a condition labelled with its own noun ("승인되면" 승인, "불만족이면" 불만족,
+  "범위 안이면" 범위 안, "그렇다면" 예, "아니면" 아니오), then its steps; two conditions in one
+  sentence with no check before them make the first condition the decision;
+- a loop back to a step already named ("다시 학습 단계로 돌아갑니다", "다시 확인합니다");
+- a trigger that restates the step before it is no step of its own.
 An arrow's label said in words ("(화살표에 'REST' 표시)", "이 화살표에는 '재보정'이라고 써 주세요")
-labels the edge the text before it ended on. Anything else (steps side by side, "각각", a
-clause whose verb form is not one of these) leaves the request to the model: what is read is
-held exactly, so the reader refuses rather than guesses.
+labels the edge the text before it ended on.
+
+What is read is held exactly, so the reader refuses rather than guesses. It refuses a step or a
+condition said with a native verb ("이미지를 만들고", "맞으면"): its label would be coined
+("이미지 만들기" or "이미지 생성"? "맞음" or "예"?), and people label such steps either way.
+Anything else (steps side by side, "각각", a verb form not listed here) leaves the request to
+the model too.
 """
 
 from __future__ import annotations
@@ -62,23 +66,6 @@ _CHECKS = {"확인", "판단", "체크", "검사", "검토", "점검", "심사",
 _SIDE_BY_SIDE = re.compile(
     r"각각|동시에|둘\s*다|모두|함께|병렬|순서대로|두\s*(?:가지|경로|군데|곳|작업)"
 )
-# A move from one place to another, or being somewhere: no step of its own ("PG사로 보냅니다").
-_NO_STEP = {
-    "보내",
-    "넘기",
-    "들어가",
-    "들어오",
-    "가",
-    "오",
-    "있",
-    "없",
-    "이",
-    "같",
-    "넘어가",
-    "이어지",
-    "나뉘",
-    "나누",
-}
 _GO = re.compile(r"^(?:되?돌아)?(?:갑니다|간다|가고|감|가요|갈|가|가는데|옵니다|온다|와요)$")
 _TOPIC = re.compile(r"(?:에는|에서는|으로는|로는)$")
 _YES = re.compile(r"^(?:그렇다면|그렇으면|맞다면|예이면|네이면|만약\s+그렇다면)$")
@@ -139,7 +126,8 @@ def _clauses(sentence: str) -> list[_Clause]:
         word = raw.rstrip(",")
         after = raws[k + 1] if k + 1 < len(raws) else ""
         if word in _AFTER and words and words != ["그"]:
-            out.append(_Clause(words, "after"))
+            # "기다린 다음" follows a verb, "구현 후" mostly a noun
+            out.append(_Clause(words, "then" if word.startswith("후") else "after"))
             words = []
             continue
         words.append(word)
@@ -178,7 +166,7 @@ def _with_final(syllable: str, final: int) -> str:
     return chr(0xAC00 + code - code % 28 + final)
 
 
-_N, _M, _B = 4, 16, 17  # ㄴ, ㅁ, ㅂ
+_N, _B = 4, 17  # ㄴ, ㅂ
 
 
 @dataclass(frozen=True)
@@ -189,7 +177,7 @@ class _Verb:
 
 _HA = re.compile(
     r"(.*?)(?:합니다|한다|하고|하면|한|해서|하여|했고|했다|했습니다|해요|하며|했으면|하는데|했는지|"
-    r"하는지|할|했던|했을|하기)$"
+    r"하는지|할|했던|했을|하기|해|하세요|해라|해줘)$"
 )
 _DOE = re.compile(
     r"(.*?)(?:됩니다|된다|되고|되면|된|돼서|되어|되며|됐고|됐다|되었고|되었다|되는데|됐으면|되었으면)$"
@@ -244,16 +232,6 @@ def _subject_off(word: str) -> str:
     return word[:-1] if word[-1] in takes or final < 0 else word
 
 
-def _noun(stem: str, step: bool) -> str:
-    """A native verb made a noun: a step takes -기 ('끓이기'), an answer -음 ('익음', '나쁨')."""
-    if step:
-        return stem + "기"
-    last = stem[-1]
-    if _final(last) != 0:
-        return stem + "음" if _final(last) > 0 else stem
-    return stem[:-1] + _with_final(last, _M)
-
-
 def _checked(label: str) -> str:
     words = label.split()
     if not words or len(words) > 6 or len(label) > MAX_PLAN_LABEL_CHARS:
@@ -299,14 +277,12 @@ def _step_label(words: list[str], attributive: bool = False) -> tuple[str, _Verb
     verb = _verb(words[-1], attributive)
     if verb is None:
         return _checked(" ".join(words)), None
-    if verb.native and verb.base in _NO_STEP:
-        raise _Unread(words[-1])
+    if verb.native:
+        raise _Unread(words[-1])  # a label we would coin ("만들기"): see the module docstring
     head = words[:-1]
     if head:
         head[-1] = _subject_off(_particle_off(head[-1]))
-    if verb.native:
-        said = [*head, _noun(verb.base, step=True)]
-    elif verb.base and verb.base not in _LIGHT:
+    if verb.base and verb.base not in _LIGHT:
         said = [*head, verb.base]
     elif head:
         said = head  # "전처리를 합니다", "평가를 진행합니다"
@@ -333,15 +309,10 @@ def _answer(words: list[str], decision: str) -> str:
     verb = _verb(words[-1])
     if verb is None:
         raise _Unread(said)
-    if not verb.native:
-        answer = verb.base
-    elif verb.base + "인지" in decision or verb.base + "이" in decision:
-        answer = verb.base  # 이상치면, with "이상치인지 판단": a noun and its copula
-    else:
-        answer = _noun(verb.base, step=False)
-    negated = before in ("안", "못")
-    helped = verb.native and verb.base in ("않", "있") and before.endswith(("지", "고"))
-    if negated or helped:  # "안 익음", "줄지 않음", "줄고 있음"
+    if verb.native and not (verb.base + "인지" in decision or verb.base + "이" in decision):
+        raise _Unread(said)  # "맞으면": 맞음, or yes? a label we would coin
+    answer = verb.base  # 승인되면 -> 승인; 이상치면, with "이상치인지 판단": a noun and its copula
+    if before in ("안", "못"):
         answer = f"{before} {answer}"
     if not answer:
         raise _Unread(said)
