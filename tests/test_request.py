@@ -627,3 +627,25 @@ def test_korean_story_readings_agree_with_the_generators_structure() -> None:
         held += 1
         right += compare_structures(drawn, truth).exact
     assert held > 25 and right >= 0.97 * held
+
+
+def test_a_heading_takes_the_value_after_it_and_a_code_comment_adds_no_layer() -> None:
+    listed = read_layers(
+        "- Input: 96x96 grayscale scans\n- Conv 5x5 (12)\n- Max pool 2x2\n- Flatten\n"
+        "- Output: 4 grades"
+    )
+    assert listed.certain
+    assert [(x.type, x.size, x.shape, x.filters) for x in listed.layers] == [
+        ("input", 96, (96, 96, 1), None),
+        ("conv", None, None, 12),
+        ("pool", None, None, None),
+        ("flatten", None, None, None),
+        ("output", 4, None, None),
+    ]
+    coded = read_layers(
+        "input: 3x64x64\nnn.Sequential(\n  nn.Conv2d(3, 8, 3, padding=1),  # first conv\n"
+        "  nn.AdaptiveAvgPool2d((1, 1)),  # global average pool\n  nn.Flatten(),\n"
+        "  nn.Linear(8, 3)\n)"
+    )
+    assert [x.type for x in coded.layers] == ["input", "conv", "pool", "flatten", "output"]
+    assert coded.certain

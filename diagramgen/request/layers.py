@@ -120,8 +120,10 @@ def _options(phrase: str, spec: LayerSpec) -> LayerSpec:
     )
     if filters and spec.filters is None:
         spec.filters = int(next(g for g in filters.groups() if g))
-    bare = re.search(r"\d+\s*[x×*]\s*\d+\s+(\d+)\b(?!\s*(?:[x×*]|stride|%))", low)
-    if bare and spec.filters is None and spec.type == "conv":  # "conv 3x3 32"
+    bare = re.search(
+        r"\d+\s*[x×*]\s*\d+\s*(?:\s|,\s*|\(\s*)(\d+)\b(?!\s*(?:[x×*]|stride|%|[.\d]))", low
+    )
+    if bare and spec.filters is None and spec.type == "conv":  # "conv 3x3 32", "3x3 (16)"
         spec.filters = int(bare.group(1))
     slash = re.search(r"/(\d+)", low)
     if slash and spec.filters is None and spec.type == "conv":
@@ -332,9 +334,14 @@ def names_layer(text: str) -> bool:
     return any(w not in ("code", "latent", "encoder", "bottleneck") for w in found)
 
 
+_CODE_COMMENT = re.compile(r"(?<=[)\],])[ \t]*#[^\n]*")
+
+
 def read_layers(request: str) -> LayerReading:
     """The layers a request states, in order, with their options (see the module docstring)."""
-    text = _LIST_MARK.sub("", request)
+    # a comment after a line of code says that line's layer again ("nn.AdaptiveAvgPool2d((1, 1)),
+    # # global avg pool"), not one more
+    text = _CODE_COMMENT.sub("", _LIST_MARK.sub("", request))
     words = normalise_numbers(respell(text))
     depth = _depth(words)
     plain = _HEADINGS.sub(" ", _NET_DEPTH.sub(" ", words))
@@ -354,9 +361,16 @@ def read_layers(request: str) -> LayerReading:
         return reading
     last: LayerSpec | None = None
     every = _every_conv(text)
+    heading = False  # the phrase before was a bare "Input" or "Output" ("- Input: 48x48 ...")
     for phrase, kind in _mentions(_phrases(text)):
         if _EVERY.search(phrase):
             continue  # "all convolutions use same padding" states an option, not a layer
+        if heading and kind is None and last is not None:
+            _heading_value(phrase, last)
+            heading = False
+            last = reading.layers[-1]
+            continue
+        heading = bool(_HEADING.fullmatch(phrase))
         block = named_block(phrase)
         if block is not None:
             reading.expanded = True
@@ -404,6 +418,23 @@ def read_layers(request: str) -> LayerReading:
     if depth is not None and depth not in (len(reading.layers), len(reading.layers) - 1):
         reading.certain = False  # "a 3-layer net" that the layers read do not make
     return reading
+
+
+_HEADING = re.compile(r"[-*•\s]*(?:inputs?|outputs?|입력|출력)(?:\s*layer)?\s*", re.IGNORECASE)
+
+
+def _heading_value(phrase: str, layer: LayerSpec) -> None:
+    """What follows a bare heading: the input's shape ("48x48 grayscale"), the output's size
+    ("7 emotions"); anything else is left unread by the heading."""
+    low = phrase.lower()
+    window = _WINDOW.match(low.strip())
+    if layer.type == "input" and window and layer.size is None:
+        shape = _channels_last(tuple(int(g) for g in window.groups() if g))
+        layer.size, layer.shape = shape[0], _with_channels(shape, low)
+    elif layer.type == "output" and layer.size is None:
+        count = re.fullmatch(r"\s*(\d+)\s+[^\W\d_]+(?:\s+[^\W\d_]+)?\s*", low)
+        if count:
+            layer.size = int(count.group(1))
 
 
 # "a two-layer net", "3-layer MLP": the depth of the whole net (counted with or without its
