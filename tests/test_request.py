@@ -649,3 +649,15 @@ def test_a_heading_takes_the_value_after_it_and_a_code_comment_adds_no_layer() -
     )
     assert [x.type for x in coded.layers] == ["input", "conv", "pool", "flatten", "output"]
     assert coded.certain
+    numbered = read_layers(
+        "- input: 12 readings\n- hidden 1: 24 units\n- hidden 2: 6 units\n- output: 3"
+    )
+    assert numbered.certain
+    assert [(x.type, x.size) for x in numbered.layers] == [
+        ("input", 12),
+        ("dense", 24),  # "hidden 1" numbers the layer; its size follows the colon
+        ("dense", 6),
+        ("output", 3),
+    ]
+    worded = read_layers("a hidden layer of 512 units between a 64-dimensional input and 3 outputs")
+    assert not worded.certain or worded.layers[0].size == 64

@@ -4,7 +4,8 @@ The request is cut into phrases at the separators people use between layers (com
 new lines, "then", "followed by" …). A phrase that names a layer word (conv, pooling, dense,
 `Conv2D(…)`, `nn.Linear(…)`, 합성곱 …) gives one layer, or several when counted ("three 3x3
 convolutions", "two hidden layers of 64"); a phrase of bare numbers after a dense one adds
-dense layers ("hidden layers of 64 and 32"); dash chains ("784-128-10") are whole nets.
+dense layers ("hidden layers of 64 and 32"); dash chains ("784-128-10") are whole nets; a
+heading and the value after its colon are one phrase ("Input: 48x48 RGB", "hidden 1: 16 units").
 What is read is what the request *states*: an option it does not mention stays None.
 
 `LayerReading.certain` is True only when every phrase with a number or a layer word was read
@@ -341,7 +342,7 @@ def read_layers(request: str) -> LayerReading:
     """The layers a request states, in order, with their options (see the module docstring)."""
     # a comment after a line of code says that line's layer again ("nn.AdaptiveAvgPool2d((1, 1)),
     # # global avg pool"), not one more
-    text = _CODE_COMMENT.sub("", _LIST_MARK.sub("", request))
+    text = _HEADING.sub(r"\1\2 ", _CODE_COMMENT.sub("", _LIST_MARK.sub("", request)))
     words = normalise_numbers(respell(text))
     depth = _depth(words)
     plain = _HEADINGS.sub(" ", _NET_DEPTH.sub(" ", words))
@@ -361,16 +362,9 @@ def read_layers(request: str) -> LayerReading:
         return reading
     last: LayerSpec | None = None
     every = _every_conv(text)
-    heading = False  # the phrase before was a bare "Input" or "Output" ("- Input: 48x48 ...")
     for phrase, kind in _mentions(_phrases(text)):
         if _EVERY.search(phrase):
             continue  # "all convolutions use same padding" states an option, not a layer
-        if heading and kind is None and last is not None:
-            _heading_value(phrase, last)
-            heading = False
-            last = reading.layers[-1]
-            continue
-        heading = bool(_HEADING.fullmatch(phrase))
         block = named_block(phrase)
         if block is not None:
             reading.expanded = True
@@ -420,21 +414,13 @@ def read_layers(request: str) -> LayerReading:
     return reading
 
 
-_HEADING = re.compile(r"[-*•\s]*(?:inputs?|outputs?|입력|출력)(?:\s*layer)?\s*", re.IGNORECASE)
-
-
-def _heading_value(phrase: str, layer: LayerSpec) -> None:
-    """What follows a bare heading: the input's shape ("48x48 grayscale"), the output's size
-    ("7 emotions"); anything else is left unread by the heading."""
-    low = phrase.lower()
-    window = _WINDOW.match(low.strip())
-    if layer.type == "input" and window and layer.size is None:
-        shape = _channels_last(tuple(int(g) for g in window.groups() if g))
-        layer.size, layer.shape = shape[0], _with_channels(shape, low)
-    elif layer.type == "output" and layer.size is None:
-        count = re.fullmatch(r"\s*(\d+)\s+[^\W\d_]+(?:\s+[^\W\d_]+)?\s*", low)
-        if count:
-            layer.size = int(count.group(1))
+# "Input: 48x48 grayscale", "output layer: 2 units", "hidden 1: 16 units": a heading and its
+# value are one phrase (the colon would cut them apart); a hidden layer's index is no size
+_HEADING = re.compile(
+    r"\b(inputs?|outputs?|hidden(?:\s+layer)?|입력|출력|은닉층)(\s+layer)?"
+    r"(?:\s+\d{1,2}(?=\s*:\s*\d))?\s*:\s*(?=\S)",
+    re.IGNORECASE,
+)
 
 
 # "a two-layer net", "3-layer MLP": the depth of the whole net (counted with or without its
