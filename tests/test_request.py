@@ -659,5 +659,8 @@ def test_a_heading_takes_the_value_after_it_and_a_code_comment_adds_no_layer() -
         ("dense", 6),
         ("output", 3),
     ]
+    called = read_layers("input(5) -> fc(20) -> out(2)")
+    assert called.certain
+    assert [(x.type, x.size) for x in called.layers] == [("input", 5), ("dense", 20), ("output", 2)]
     worded = read_layers("a hidden layer of 512 units between a 64-dimensional input and 3 outputs")
     assert not worded.certain or worded.layers[0].size == 64

@@ -32,7 +32,7 @@ _KINDS: list[tuple[str, str]] = [
     ("dropout", r"dropout|드롭아웃|\bdrop\b"),
     (
         "output",
-        r"outputs?\b(?!\s*(?:is|:|=|of)?\s*\d+\s*[x×*]\s*\d)|output\s+(?:layer|units?|neurons?|nodes?|classes)|classes\b|출력\w*|\bout\b(?=\s*=?\s*\d)|(?<=\d\s)out\b",
+        r"outputs?\b(?!\s*(?:is|:|=|of)?\s*\d+\s*[x×*]\s*\d)|output\s+(?:layer|units?|neurons?|nodes?|classes)|classes\b|출력\w*|\bout\b(?=\s*[=(]?\s*\d)|(?<=\d\s)out\b",
     ),
     (
         "dense",
@@ -507,8 +507,9 @@ _REPEATED = re.compile(
     re.IGNORECASE,
 )
 _REVERSED = re.compile(
-    r"\bbefore (?:it|that|this)\b|\bpreceded by\b|\bcomes? after\b|←|<-|\(\d\)", re.IGNORECASE
-)
+    r"\bbefore (?:it|that|this)\b|\bpreceded by\b|\bcomes? after\b|←|<-|(?<![\w)])\(\d\)",
+    re.IGNORECASE,
+)  # "(3) max pooling, (1) input ...": numbered out of order; "out(3)" is a size
 
 
 def _windows(text: str) -> int:
