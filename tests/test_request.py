@@ -664,3 +664,10 @@ def test_a_heading_takes_the_value_after_it_and_a_code_comment_adds_no_layer() -
     assert [(x.type, x.size) for x in called.layers] == [("input", 5), ("dense", 20), ("output", 2)]
     worded = read_layers("a hidden layer of 512 units between a 64-dimensional input and 3 outputs")
     assert not worded.certain or worded.layers[0].size == 64
+
+
+def test_a_window_before_a_korean_filter_count_is_not_the_count() -> None:
+    reading = read_layers("입력 48x48, 합성곱 5x5 필터 12개 → 최대 풀링 2x2 → 출력 3개")
+    assert reading.certain
+    conv = reading.layers[1]
+    assert (conv.type, conv.kernel, conv.filters) == ("conv", 5, 12)

@@ -115,7 +115,7 @@ def _options(phrase: str, spec: LayerSpec) -> LayerSpec:
     if kernel and spec.kernel is None:
         spec.kernel = int(kernel.group(1))
     filters = re.search(
-        r"(\d+)\s*(?:filters|channels|feature maps|kernels|개|채널|필터)"
+        r"(?<![x×*\d])(?<![x×*]\s)(\d+)\s*(?:filters|channels|feature maps|kernels|개|채널|필터)"
         r"|(?:filters|필터)\s*[=:]?\s*(\d+)",
         low,
     )
