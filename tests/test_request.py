@@ -662,6 +662,16 @@ def test_a_heading_takes_the_value_after_it_and_a_code_comment_adds_no_layer() -
     called = read_layers("input(5) -> fc(20) -> out(2)")
     assert called.certain
     assert [(x.type, x.size) for x in called.layers] == [("input", 5), ("dense", 20), ("output", 2)]
+    terse = read_layers("in: 20 | h: 40, 10 | out: 3")
+    assert terse.certain
+    assert [(x.type, x.size) for x in terse.layers] == [
+        ("input", 20),
+        ("dense", 40),
+        ("dense", 10),
+        ("output", 3),
+    ]
+    korean = read_layers("입력 16, 덴스 8, 출력 2")
+    assert [(x.type, x.size) for x in korean.layers] == [("input", 16), ("dense", 8), ("output", 2)]
     worded = read_layers("a hidden layer of 512 units between a 64-dimensional input and 3 outputs")
     assert not worded.certain or worded.layers[0].size == 64
 

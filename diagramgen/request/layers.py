@@ -37,7 +37,7 @@ _KINDS: list[tuple[str, str]] = [
     (
         "dense",
         r"nn\.linear|dense|\bfc\b|\bfc(?=\d)|fully[\s-]*connected|\blinear\b|hidden|은닉\w*|"
-        r"완전\s*연결\w*|\b(?:encoder|bottleneck|latent|code)\b",
+        r"완전\s*연결\w*|덴스|\bh(?=\s*\d)|\b(?:encoder|bottleneck|latent|code)\b",
     ),
     (
         "input",
@@ -417,7 +417,7 @@ def read_layers(request: str) -> LayerReading:
 # "Input: 48x48 grayscale", "output layer: 2 units", "hidden 1: 16 units": a heading and its
 # value are one phrase (the colon would cut them apart); a hidden layer's index is no size
 _HEADING = re.compile(
-    r"\b(inputs?|outputs?|hidden(?:\s+layer)?|입력|출력|은닉층)(\s+layer)?"
+    r"\b(inputs?|outputs?|hidden(?:\s+layer)?|in|out|h|입력|출력|은닉층)(\s+layer)?"
     r"(?:\s+\d{1,2}(?=\s*:\s*\d))?\s*:\s*(?=\S)",
     re.IGNORECASE,
 )
