@@ -649,6 +649,11 @@ def test_a_heading_takes_the_value_after_it_and_a_code_comment_adds_no_layer() -
     )
     assert [x.type for x in coded.layers] == ["input", "conv", "pool", "flatten", "output"]
     assert coded.certain
+    named = read_layers(
+        "input: 1 x 28 x 28\nfeatures = nn.Sequential(nn.Conv2d(1, 8, 3), nn.MaxPool2d(2))\n"
+        "head = nn.Sequential(nn.Flatten(), nn.Linear(1352, 10))"
+    )
+    assert [x.type for x in named.layers] == ["input", "conv", "pool", "flatten", "output"]
     numbered = read_layers(
         "- input: 12 readings\n- hidden 1: 24 units\n- hidden 2: 6 units\n- output: 3"
     )

@@ -48,7 +48,7 @@ _KINDS: list[tuple[str, str]] = [
 # hidden layer, "an output layer of 10 neurons" is not two layers).
 _WEAK: list[tuple[str, str]] = [
     ("dense", r"\b(?:neurons?|units?|nodes?)\b|뉴런|노드"),
-    ("input", r"\b(?:images?|pictures?|photos?|features)\b|이미지"),
+    ("input", r"\b(?:images?|pictures?|photos?|features)\b(?!\s*=)|이미지"),  # not "features = "
 ]
 _WEAK_MENTION = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _WEAK), re.IGNORECASE)
 _MENTION = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _KINDS), re.IGNORECASE)
