@@ -654,6 +654,20 @@ def test_a_heading_takes_the_value_after_it_and_a_code_comment_adds_no_layer() -
         "head = nn.Sequential(nn.Flatten(), nn.Linear(1352, 10))"
     )
     assert [x.type for x in named.layers] == ["input", "conv", "pool", "flatten", "output"]
+    functional = read_layers(
+        "inputs = keras.Input(shape=(64, 64, 3))\n"
+        "x = layers.Conv2D(16, 3, activation='relu')(inputs)\n"
+        "x = layers.MaxPooling2D(2)(x)\nx = layers.Flatten()(x)\n"
+        "outputs = layers.Dense(4, activation='softmax')(x)\nmodel = keras.Model(inputs, outputs)"
+    )
+    assert functional.certain
+    assert [(x.type, x.size) for x in functional.layers] == [
+        ("input", 64),
+        ("conv", None),
+        ("pool", None),
+        ("flatten", None),
+        ("output", 4),
+    ]
     numbered = read_layers(
         "- input: 12 readings\n- hidden 1: 24 units\n- hidden 2: 6 units\n- output: 3"
     )

@@ -336,13 +336,21 @@ def names_layer(text: str) -> bool:
 
 
 _CODE_COMMENT = re.compile(r"(?<=[)\],])[ \t]*#[^\n]*")
+# Keras' functional code around its layers: the variable a call is assigned to ("outputs = "),
+# the tensor it is applied to ("(inputs)", "(x)") and the closing "keras.Model(inputs, outputs)"
+_CODE_AROUND = re.compile(
+    r"(?m)^[ \t]*(?:\w+[ \t]*=[ \t]*)?(?:keras\.|models\.|tf\.keras\.)*Model\([^)]*\)[ \t]*$"
+    r"|^[ \t]*[A-Za-z_]\w*[ \t]*=[ \t]*(?=[A-Za-z_][\w.]*\()"
+    r"|(?<=\))\(\s*[A-Za-z_]\w*\s*\)"
+)
 
 
 def read_layers(request: str) -> LayerReading:
     """The layers a request states, in order, with their options (see the module docstring)."""
     # a comment after a line of code says that line's layer again ("nn.AdaptiveAvgPool2d((1, 1)),
     # # global avg pool"), not one more
-    text = _HEADING.sub(r"\1\2 ", _CODE_COMMENT.sub("", _LIST_MARK.sub("", request)))
+    code = _CODE_AROUND.sub("", _CODE_COMMENT.sub("", _LIST_MARK.sub("", request)))
+    text = _HEADING.sub(r"\1\2 ", code)
     words = normalise_numbers(respell(text))
     depth = _depth(words)
     plain = _HEADINGS.sub(" ", _NET_DEPTH.sub(" ", words))
