@@ -654,6 +654,17 @@ def test_a_heading_takes_the_value_after_it_and_a_code_comment_adds_no_layer() -
         "head = nn.Sequential(nn.Flatten(), nn.Linear(1352, 10))"
     )
     assert [x.type for x in named.layers] == ["input", "conv", "pool", "flatten", "output"]
+    module = read_layers(
+        "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc1 = nn.Linear(10, 30)\n        self.fc2 = nn.Linear(30, 4)\n\n"
+        "    def forward(self, x):\n        return self.fc2(F.relu(self.fc1(x)))"
+    )
+    assert module.certain
+    assert [(x.type, x.size) for x in module.layers] == [
+        ("input", 10),
+        ("dense", 30),
+        ("output", 4),
+    ]
     functional = read_layers(
         "inputs = keras.Input(shape=(64, 64, 3))\n"
         "x = layers.Conv2D(16, 3, activation='relu')(inputs)\n"

@@ -345,11 +345,17 @@ _CODE_AROUND = re.compile(
 )
 
 
+def _declared(request: str) -> str:
+    """A PyTorch module's layers as its __init__ declares them: its forward() calls them again."""
+    init, forward = request.find("def __init__"), request.find("def forward")
+    return request[:forward] if 0 <= init < forward else request
+
+
 def read_layers(request: str) -> LayerReading:
     """The layers a request states, in order, with their options (see the module docstring)."""
     # a comment after a line of code says that line's layer again ("nn.AdaptiveAvgPool2d((1, 1)),
     # # global avg pool"), not one more
-    code = _CODE_AROUND.sub("", _CODE_COMMENT.sub("", _LIST_MARK.sub("", request)))
+    code = _CODE_AROUND.sub("", _CODE_COMMENT.sub("", _LIST_MARK.sub("", _declared(request))))
     text = _HEADING.sub(r"\1\2 ", code)
     words = normalise_numbers(respell(text))
     depth = _depth(words)
