@@ -706,6 +706,16 @@ def test_a_heading_takes_the_value_after_it_and_a_code_comment_adds_no_layer() -
     assert not worded.certain or worded.layers[0].size == 64
 
 
+def test_a_korean_ordinal_is_not_a_repeat() -> None:
+    reading = read_layers(
+        "입력은 32x32x3이고, 첫 번째 합성곱층은 3x3 필터 8개, 두 번째 합성곱층은 3x3 필터 16개, "
+        "출력 4개"
+    )
+    assert reading.certain
+    assert [x.filters for x in reading.layers if x.type == "conv"] == [8, 16]
+    assert not read_layers("입력 32x32x3, 합성곱 3x3 필터 8개 두 번, 출력 4개").certain
+
+
 def test_a_window_before_a_korean_filter_count_is_not_the_count() -> None:
     reading = read_layers("입력 48x48, 합성곱 5x5 필터 12개 → 최대 풀링 2x2 → 출력 3개")
     assert reading.certain

@@ -517,7 +517,7 @@ def _put_ends_in_place(reading: LayerReading) -> None:
 _REPEATED = re.compile(
     r"\beach\b(?!\s+of\s+the\s+\d+\s+(?:hidden|intermediate|mid))|\btwice\b|\bthrice\b|"
     r"(?:\)|\b[^\W\d]+)\s*[×x]\s*\d+\b(?!\s*[x×*]\s*\d)|\bof them\b|\bblocks?\b|"
-    r"\bstages?\b|\b(?:one|1) with\b|\brepeat|\d\s*번|각각|반복|블록",
+    r"\bstages?\b|\b(?:one|1) with\b|\brepeat|\d\s*번(?!\s*째)|각각|반복|블록",
     re.IGNORECASE,
 )
 _REVERSED = re.compile(
