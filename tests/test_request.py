@@ -9,6 +9,7 @@ import random
 import pytest
 
 from diagramgen.data import generate_examples
+from diagramgen.diagram import Structure
 from diagramgen.layout import parse_diagram_text
 from diagramgen.quality.match import compare_nets
 from diagramgen.request import OutOfScopeError, check_request, read_request
@@ -350,6 +351,15 @@ def test_anything_more_than_a_chain_is_left_to_the_model(request_text: str) -> N
     assert read_chains(request_text) is None
 
 
+def _as_held(structure: Structure) -> Structure:
+    """The truth as a held flow can draw it: a node's type is the model's unless a decision."""
+    nodes = [
+        {**n, "type": "decision" if n.get("type") == "decision" else "process"}
+        for n in structure["nodes"]
+    ]
+    return {**structure, "nodes": nodes}
+
+
 def test_chain_readings_agree_with_the_generators_truth() -> None:
     from diagramgen.quality.match import compare_structures
     from diagramgen.request.chains import read_chains
@@ -359,15 +369,8 @@ def test_chain_readings_agree_with_the_generators_truth() -> None:
         chain = read_chains(example.request)
         if chain is None:
             continue
-        # under the hold, a node's type is the model's unless it is a decision
-        truth = example.structure
-        nodes = [
-            {**n, "type": "decision" if n.get("type") == "decision" else "process"}
-            for n in truth["nodes"]
-        ]
-        truth = {**truth, "nodes": nodes}
         held += 1
-        right += compare_structures(chain.structure(), truth).exact
+        right += compare_structures(chain.structure(), _as_held(example.structure)).exact
     assert held > 80 and right >= 0.97 * held
 
 
@@ -383,12 +386,8 @@ def test_every_exact_reading_agrees_with_the_generators_truth() -> None:
         chain = _chain(example.request)
         if chain is None or chain == read_korean_story(example.request):
             continue
-        nodes = [
-            {**n, "type": "decision" if n.get("type") == "decision" else "process"}
-            for n in example.structure["nodes"]
-        ]
         held += 1
-        right += compare_structures(chain.structure(), {**example.structure, "nodes": nodes}).exact
+        right += compare_structures(chain.structure(), _as_held(example.structure)).exact
     assert held > 150 and right >= 0.97 * held
 
 
@@ -605,18 +604,13 @@ def test_korean_story_readings_agree_with_the_generators_structure() -> None:
         chain = read_korean_story(example.request)
         if chain is None:
             continue
-        truth = example.structure
-        nodes = [
-            {**n, "type": "decision" if n.get("type") == "decision" else "process"}
-            for n in truth["nodes"]
-        ]
-        truth = {**truth, "nodes": nodes}
+        truth = _as_held(example.structure)
         drawn = chain.structure()
         named = {}
         for score, want, got in sorted(
             (
                 (label_likeness(g["label"], p["label"]), g["label"], p["id"])
-                for g in nodes
+                for g in truth["nodes"]
                 for p in drawn["nodes"]
             ),
             reverse=True,

@@ -171,7 +171,7 @@ _N, _B = 4, 17  # ㄴ, ㅂ
 
 @dataclass(frozen=True)
 class _Verb:
-    base: str  # the noun of a 하/되 verb ("확인"), or a native verb's stem ("끓이")
+    base: str  # the noun of a 하/되 verb ("확인"), or a native verb's stem ("끓이": refused)
     native: bool
 
 
@@ -292,8 +292,8 @@ def _step_label(words: list[str], attributive: bool = False) -> tuple[str, _Verb
 
 
 def _answer(words: list[str], decision: str) -> str:
-    """A condition as its branch's label: 맞으면 -> 맞음, 줄지 않으면 -> 줄지 않음,
-    범위 안이면 -> 범위 안."""
+    """A condition as its branch's label: 승인되면 -> 승인, 불만족이면 -> 불만족, 범위 안이면 ->
+    범위 안, 그렇다면 -> 예; a native verb's ("맞으면") is refused."""
     said = " ".join(_plain(words))
     if _YES.match(said):
         return "예"
@@ -473,7 +473,7 @@ class _Story:
 
     def _trigger(self, words: list[str]) -> None:
         """'주문이 접수되면 ...' is the step 주문 접수, unless it restates the step before it
-        ('물을 끓입니다. 물이 끓으면 ...')."""
+        ('주문을 접수합니다. 주문이 접수되면 ...')."""
         if _SIDE_BY_SIDE.search(" ".join(words)):
             raise _Unread(" ".join(words))
         label, _ = _step_label(words)

@@ -335,6 +335,8 @@ def names_layer(text: str) -> bool:
     return any(w not in ("code", "latent", "encoder", "bottleneck") for w in found)
 
 
+# a comment after a line of code says that line's layer again ("nn.AdaptiveAvgPool2d((1, 1)),
+# # global avg pool"), not one more
 _CODE_COMMENT = re.compile(r"(?<=[)\],])[ \t]*#[^\n]*")
 # Keras' functional code around its layers: the variable a call is assigned to ("outputs = "),
 # the tensor it is applied to ("(inputs)", "(x)") and the closing "keras.Model(inputs, outputs)"
@@ -351,13 +353,17 @@ def _declared(request: str) -> str:
     return request[:forward] if 0 <= init < forward else request
 
 
+def _stated(request: str) -> str:
+    """The request with what only restates or wires its layers taken out (list marks, a code
+    line's comment, Keras' functional wiring, a forward()), and each heading joined to the
+    value after its colon."""
+    code = _CODE_AROUND.sub("", _CODE_COMMENT.sub("", _LIST_MARK.sub("", _declared(request))))
+    return _HEADING.sub(r"\1\2 ", code)
+
+
 def read_layers(request: str) -> LayerReading:
     """The layers a request states, in order, with their options (see the module docstring)."""
-    # a comment after a line of code says that line's layer again ("nn.AdaptiveAvgPool2d((1, 1)),
-    # # global avg pool"), not one more
-    code = _CODE_AROUND.sub("", _CODE_COMMENT.sub("", _LIST_MARK.sub("", _declared(request))))
-    text = _HEADING.sub(r"\1\2 ", code)
-    words = normalise_numbers(respell(text))
+    words = normalise_numbers(respell(_stated(request)))
     depth = _depth(words)
     plain = _HEADINGS.sub(" ", _NET_DEPTH.sub(" ", words))
     text = _multiplied(plain)
