@@ -13,6 +13,7 @@ docs/BENCHMARKS.md ("Generation speed"):
 
 from __future__ import annotations
 
+import inspect
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,9 @@ class ConstrainedSampler:
         self.model = model
         self.fast_forward = fast_forward
         self.body = model.get_decoder()
+        # transformers renamed `past_key_values` to `cache` (5.25; the old name warns)
+        forward = inspect.signature(self.body.forward).parameters
+        self.cache_name = "cache" if "cache" in forward else "past_key_values"
         self.head = model.get_output_embeddings()
         self.full_head = packed_output_layer(model)
         config = model.config
@@ -168,15 +172,15 @@ class ConstrainedSampler:
         and the grown cache."""
         out = self.body(
             input_ids=ids,
-            past_key_values=cache,
             attention_mask=mask,
             position_ids=positions,
             use_cache=True,
+            **{self.cache_name: cache},
         )
-        states = out.last_hidden_state
+        states, grown = out.last_hidden_state, out[self.cache_name]
         if last is None:
-            return states[:, -1], out.past_key_values
-        return states[torch.arange(len(states), device=states.device), last], out.past_key_values
+            return states[:, -1], grown
+        return states[torch.arange(len(states), device=states.device), last], grown
 
     def _next_tokens(
         self, hidden: torch.Tensor, allowed: torch.Tensor, rows: _Rows
