@@ -715,3 +715,36 @@ def test_a_window_before_a_korean_filter_count_is_not_the_count() -> None:
     assert reading.certain
     conv = reading.layers[1]
     assert (conv.type, conv.kernel, conv.filters) == ("conv", 5, 12)
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "load data -> train model -> converged? if yes -> save model, if no -> back to train model",
+        "scan parcel -> label readable? yes -> conveyor belt; no -> sort by hand",
+        "request -> connection pool -> database",
+        "user message -> conversation log -> reply",
+    ],
+)
+def test_words_that_only_look_like_layers_leave_a_flow_a_flow(request_text: str) -> None:
+    spec = read_request(request_text)
+    assert spec.kind == "flow" and spec.chain is not None
+
+
+def test_a_note_that_labels_an_arrow_labels_the_arrow_into_its_step() -> None:
+    from diagramgen.request.chains import read_chains
+
+    chain = read_chains(
+        "Client → Auth server (label this arrow 'token request') → Issue JWT → Client "
+        "(label that last arrow 'token')"
+    )
+    assert chain is not None and _edges(chain) == {
+        ("Client", "Auth server"): "token request",
+        ("Auth server", "Issue JWT"): "",
+        ("Issue JWT", "Client"): "token",
+    }
+    korean = read_chains("수집 큐 → 다운로드 → 링크 추출 → 수집 큐 ('새 링크' 라벨)")
+    assert korean is not None and _edges(korean)[("링크 추출", "수집 큐")] == "새 링크"
+    # an arrow labelled twice, and a Korean step that says where it goes ("Kafka로 전송")
+    assert read_chains("A -(HTTPS)-> B (label 'TLS') -> C") is None
+    assert read_chains("웹 로그, 앱 로그 → 둘 다 Kafka로 전송 (화살표에 '로그' 라벨)") is None

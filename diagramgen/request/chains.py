@@ -85,6 +85,16 @@ _TRAILING_LABEL = re.compile(
     r"\s+\(\s*(?:(?:label|라벨)\s*:?\s*)?[\"'‘’“”]?([^()\"'‘’“”]{1,30}?)[\"'‘’“”]?\s*\)\s*$",
     re.IGNORECASE,
 )
+# A note that says it labels an arrow, after any step of a chain: "B (label this arrow
+# 'POST /token')", "C (label that last arrow 'retry')", "D ('새 링크' 라벨)", "E (화살표에 '로그'
+# 표시)". It labels the arrow into that step: the note's own words say it is a label.
+_Q = "\"'‘’“”"
+_ARROW_NOTE = re.compile(
+    rf"\s*\(\s*(?:label|라벨)(?:\s+(?:this|that|the|both|these|those|each))?(?:\s+(?:last|first))?"
+    rf"(?:\s+(?:arrows?|edges?|links?|lines?))?(?:\s+it)?\s*:?\s*[{_Q}]([^(){_Q}]{{1,30}})[{_Q}]\s*\)\s*$"
+    rf"|\s*\(\s*(?:화살표에\s*)?[{_Q}]([^(){_Q}]{{1,30}})[{_Q}](?:\s*(?:이?라고|로))?\s*(?:라벨|레이블|표시)\s*\)\s*$",
+    re.IGNORECASE,
+)
 # A note on how to draw it is no arrow's label: "(laid out horizontally)", "(in green)".
 _STYLE_WORDS = re.compile(
     r"\b(?:horizontal\w*|vertical\w*|top|bottom|left|right|palette|colou?r\w*|green|blue|red|"
@@ -106,6 +116,7 @@ _STRUCTURE = {
 }  # fmt: skip
 _KOREAN_STRUCTURE = re.compile(
     r"이면|아니면|하면|되면|으면|돌아|반복|다시|그리고|및|경우|여부|에서|으로|그룹|둘\s*다|다음|후에"
+    r"|\S로\s+[가-힣]"  # "Kafka로 전송" (sent to Kafka) says where a step goes, not its name
 )
 # What a statement without a step may say: asking for the drawing and its direction.
 _FILLER = {
@@ -324,6 +335,7 @@ def _read_statement(flow: _Flow, statement: str, item: _ListItem | None) -> None
     groups, said = _split_arrows(statement)
     if len(groups) < 2 and _is_filler(statement):
         return
+    _take_arrow_notes(groups, said)
     trailing = _TRAILING_LABEL.search(groups[-1])
     if (
         len(groups) == 2
@@ -373,6 +385,18 @@ def _read_statement(flow: _Flow, statement: str, item: _ListItem | None) -> None
                 raise _Unread(piece.step)
         if g == 0 and item and item.number:
             flow.items.setdefault(item.number, flow.current[0] if flow.current else -1)
+
+
+def _take_arrow_notes(groups: list[str], said: list[str]) -> None:
+    """Move each "(label this arrow 'X')" note off its step onto the arrow into it."""
+    for g in range(1, len(groups)):
+        note = _ARROW_NOTE.search(groups[g])
+        if note is None:
+            continue
+        if said[g - 1]:
+            raise _Unread(groups[g])  # the arrow said its label already
+        said[g - 1] = _checked_label(note.group(1) or note.group(2))
+        groups[g] = groups[g][: note.start()]
 
 
 def _arrow_statements(statement: str) -> list[str]:

@@ -20,13 +20,17 @@ from diagramgen.request.architectures import named_block, named_net
 from diagramgen.request.layer_spec import LayerReading, LayerSpec
 from diagramgen.request.words import normalise_numbers, respell
 
+# "conv..." and "...pool..." that name no layer: "converged", "conveyor", "conversation",
+# "convert"; "carpool", "a connection/thread/worker pool"
+CONV_WORD = r"conv(?!er|ey|en|ex|ic|in|oy)\w*"
+POOL_WORD = r"(?<![\w])(?<!connection\s)(?<!thread\s)(?<!worker\s)(?<!process\s)(?!car)\w*pool\w*"
 # Layer words, first match wins; code forms before plain words.
 _KINDS: list[tuple[str, str]] = [
-    ("conv", r"nn\.conv2d|conv2d|conv\w*|convolution\w*|합성곱\w*|컨볼루션\w*|\bc(?=\d+\b)"),
+    ("conv", rf"nn\.conv2d|conv2d|{CONV_WORD}|convolution\w*|합성곱\w*|컨볼루션\w*|\bc(?=\d+\b)"),
     (
         "pool",
         r"nn\.(?:max|avg)pool2d|nn\.adaptive(?:avg|max)pool2d|(?:max|average|avg|global)"
-        r"\w*pooling2d|\w*pool\w*|subsampl\w*|풀링|\bgap\b|\bgmp\b|\bmp(?=\d)",
+        rf"\w*pooling2d|{POOL_WORD}|subsampl\w*|풀링|\bgap\b|\bgmp\b|\bmp(?=\d)",
     ),
     ("flatten", r"flatten\w*|평탄화"),
     ("dropout", r"dropout|드롭아웃|\bdrop\b"),

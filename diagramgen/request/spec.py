@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from diagramgen.request.chains import FlowChain, read_chains
 from diagramgen.request.korean_stories import read_korean_story
 from diagramgen.request.layer_spec import LayerReading
-from diagramgen.request.layers import names_layer, read_layers
+from diagramgen.request.layers import CONV_WORD, POOL_WORD, names_layer, read_layers
 from diagramgen.request.reading import numbers
 from diagramgen.request.relations import read_relations
 from diagramgen.request.stories import read_story
@@ -68,7 +68,7 @@ _OTHER_KINDS: list[tuple[str, str]] = [
 _OTHER = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _OTHER_KINDS]
 _NET_WORDS = re.compile(
     r"neural|\bnet(?:work)?\b|\bmlp\b|\bcnn\b|convnet|perceptron|auto-?encoder|lenet|alexnet|vgg|"
-    r"resnet|keras|pytorch|nn\.|conv|pool|dense|hidden|layers?\b|신경망|합성곱|은닉|레이어|층",
+    rf"resnet|keras|pytorch|nn\.|{CONV_WORD}|{POOL_WORD}|dense|hidden|layers?\b|신경망|합성곱|은닉|레이어|층",
     re.IGNORECASE,
 )
 _FLOW_WORDS = re.compile(
