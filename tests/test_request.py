@@ -724,6 +724,9 @@ def test_a_window_before_a_korean_filter_count_is_not_the_count() -> None:
         "scan parcel -> label readable? yes -> conveyor belt; no -> sort by hand",
         "request -> connection pool -> database",
         "user message -> conversation log -> reply",
+        "Validate the input, then check whether the token is valid. If it is, show the "
+        "dashboard; otherwise show an error.",
+        "read the sensor -> value ok? yes -> store the output; no -> drop the request",
     ],
 )
 def test_words_that_only_look_like_layers_leave_a_flow_a_flow(request_text: str) -> None:

@@ -260,5 +260,15 @@ def read_request(request: str) -> RequestSpec:
         decision=kind == "flow" and bool(_DECISION.search(request)),
         loop=kind == "flow" and bool(_LOOP.search(request)),
         orientation=_orientation(request),
-        chain=_chain(request) if kind == "flow" and not (refusal or layers.layers) else None,
+        chain=_chain(request) if kind == "flow" and not (refusal or _sized(layers)) else None,
+    )
+
+
+def _sized(layers: LayerReading) -> bool:
+    """Layers a flow's words cannot have made: one with a size, window, filters or shape, or
+    a conv, pool or flatten. "Validate the input", "the output is written", "drop the
+    request" name layer words but no net."""
+    return any(
+        x.size or x.shape or x.kernel or x.filters or x.type in ("conv", "pool", "flatten")
+        for x in layers.layers
     )
