@@ -191,11 +191,17 @@ def test_layers_between_arrows_are_a_net_and_steps_a_flow() -> None:
         "input 30 → dropout 20% → dense 60 → output 2",
         "28x28x1 → conv(3x3, 32) → maxpool(2) → flatten → dense(128) → out(10)",
         "입력 32x32x3 → 3x3 합성곱(필터 16) → 전역 평균 풀링 → 출력 10",
+        # a whole net read, though told as steps or with a flow's arrows in a comment
+        "Step 1: take a 28x28 grayscale image.\nStep 2: 3x3 conv, 8 filters.\n"
+        "Step 3: 2x2 max pool.\nStep 4: flatten.\nStep 5: 10 outputs.",
+        "self.a = nn.Linear(5, 9)\nself.b = nn.Linear(9, 2)\n# forward: a -> relu -> b",
     ):
         assert read_request(text).kind == "net", text
     for text in (
         "sign up -> send code -> user enters code -> code ok? yes -> welcome; no -> resend code",
         "question → embedding → vector DB → LLM → answer",
+        "a dice game in three parts: each player rolls; sum is 7? yes -> player wins; "
+        "no -> back to each player rolls",
     ):
         assert read_request(text).kind == "flow", text
 

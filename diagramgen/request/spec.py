@@ -68,7 +68,7 @@ _OTHER_KINDS: list[tuple[str, str]] = [
 _OTHER = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _OTHER_KINDS]
 _NET_WORDS = re.compile(
     r"neural|\bnet(?:work)?\b|\bmlp\b|\bcnn\b|convnet|perceptron|auto-?encoder|lenet|alexnet|vgg|"
-    rf"resnet|keras|pytorch|nn\.|{CONV_WORD}|{POOL_WORD}|dense|hidden|layers?\b|신경망|합성곱|은닉|레이어|층",
+    rf"resnet|keras|pytorch|nn\.|{CONV_WORD}|{POOL_WORD}|dense|hidden|\blayers?\b|신경망|합성곱|은닉|레이어|층",
     re.IGNORECASE,
 )
 _FLOW_WORDS = re.compile(
@@ -211,6 +211,8 @@ def content_words(text: str) -> list[str]:
 
 
 def _kind(text: str, layers: LayerReading) -> str | None:
+    if layers.certain:
+        return "net"  # a whole net read, every number in it used: whatever else it says
     nets = len(_NET_WORDS.findall(text))
     flows = len(_FLOW_WORDS.findall(_ARROWS.sub(" ", text)))
     steps = [p for p in _ARROWS.split(text) if p.strip()]
