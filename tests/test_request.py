@@ -757,3 +757,19 @@ def test_a_note_that_labels_an_arrow_labels_the_arrow_into_its_step() -> None:
     # an arrow labelled twice, and a Korean step that says where it goes ("Kafka로 전송")
     assert read_chains("A -(HTTPS)-> B (label 'TLS') -> C") is None
     assert read_chains("웹 로그, 앱 로그 → 둘 다 Kafka로 전송 (화살표에 '로그' 라벨)") is None
+
+
+def test_steps_that_differ_in_a_number_are_two_steps() -> None:
+    from diagramgen.request.chains import read_chains
+
+    chain = read_chains("Camera 1 → Stitcher; Camera 2 → Stitcher; Stitcher → Viewer")
+    assert chain is not None and chain.labels == ("Camera 1", "Stitcher", "Camera 2", "Viewer")
+
+
+def test_a_korean_list_is_not_read_as_sentences() -> None:
+    from diagramgen.request.korean_stories import read_korean_story
+
+    listed = "1. 빌드 실행\n2. 실패하면 로그 확인 후 1번으로\n3. 성공하면 배포"
+    assert read_korean_story(listed) is None
+    said = "먼저 데이터를 수집하고, 그 다음 정제를 합니다. 마지막으로 보고서를 작성합니다."
+    assert read_korean_story(said) is not None

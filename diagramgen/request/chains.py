@@ -544,7 +544,10 @@ def _same_step(key: str, known: dict[str, int]) -> str:
     is "archive embeddings"), else the key itself."""
     if key in known or len(key) < 8:
         return key
+    digits = re.findall(r"\d+", key)
     for other in known:
+        if re.findall(r"\d+", other) != digits:
+            continue  # "sensor 1" and "sensor 2" are two steps, not a typo
         if len(other) >= 8 and SequenceMatcher(None, key, other).ratio() >= 0.85:
             return other
     return key

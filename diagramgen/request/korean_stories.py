@@ -73,10 +73,13 @@ _NO = re.compile(r"^(?:아니면|아니라면|아닐\s*경우|그렇지\s*않으
 _BOTH = re.compile(r"^(?:두\s*경우\s*모두|어느\s*경우든|어느\s*쪽이든|어느\s*경우에도)\s*")
 
 
+_LISTED = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+", re.MULTILINE)
+
+
 def read_korean_story(request: str) -> FlowChain | None:
     """The flow a request tells in Korean sentences, or None where it says anything more."""
-    if ARROW.search(request) or not _HANGUL.search(request):
-        return None
+    if ARROW.search(request) or not _HANGUL.search(request) or _LISTED.search(request):
+        return None  # a list's items ("3. 실패하면 ... 2번으로") say more than sentences do
     story = _Story()
     try:
         for sentence in _sentences(request):
