@@ -90,10 +90,11 @@ def read_korean_story(request: str) -> FlowChain | None:
 
 
 def _sentences(request: str) -> list[str]:
-    """The request's sentences, list items and a title line ending in a colon left out."""
+    """The request's sentences, a title line ending in a colon left out (a request with list
+    items never gets here: `_LISTED`)."""
     out = []
     for line in request.splitlines():
-        line = re.sub(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+", "", line).strip()
+        line = line.strip()
         head, colon, rest = line.partition(":")
         if colon and len(head.split()) <= 5 and "'" not in head:
             line = rest.strip()  # "흐름도: ...", "다음 과정을 그려줘: ..."
