@@ -13,8 +13,11 @@ import itertools
 import random
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from diagramgen.diagram import Point
 from diagramgen.layout.layers import Axes
+from diagramgen.layout.ranking import shortest_ranks
 
 NODE_GAP = 34.0  # across the flow, between boxes
 DUMMY_GAP = 16.0  # across the flow, next to an edge's bend vertex
@@ -63,44 +66,8 @@ def back_edges(n: int, edges: list[tuple[int, int]]) -> set[int]:
 
 
 def assign_ranks(n: int, dag: list[tuple[int, int]]) -> list[int]:
-    """Longest path from the sources, then sources pulled next to their first successor."""
-    preds: list[list[int]] = [[] for _ in range(n)]
-    succs: list[list[int]] = [[] for _ in range(n)]
-    for s, t in dag:
-        preds[t].append(s)
-        succs[s].append(t)
-    indeg = [len(p) for p in preds]
-    queue = [v for v in range(n) if indeg[v] == 0]
-    rank = [0] * n
-    for v in queue:  # queue grows while iterating: Kahn's topological order
-        for t in succs[v]:
-            rank[t] = max(rank[t], rank[v] + 1)
-            indeg[t] -= 1
-            if indeg[t] == 0:
-                queue.append(t)
-    for v in range(n):
-        if not preds[v] and succs[v]:
-            rank[v] = min(rank[t] for t in succs[v]) - 1
-    return _tighten(rank, preds, succs)
-
-
-def _tighten(rank: list[int], preds: list[list[int]], succs: list[list[int]]) -> list[int]:
-    """Move each node, within what its edges allow, to the rank that makes its edges shortest
-    (toward the side with more edges): fewer long edges, so fewer bends and crossings."""
-    for _ in range(8):
-        moved = False
-        for v in range(len(rank)):
-            low = max((rank[u] + 1 for u in preds[v]), default=None)
-            high = min((rank[w] - 1 for w in succs[v]), default=None)
-            pull = len(preds[v]) - len(succs[v])
-            if pull > 0 and low is not None and low < rank[v]:
-                rank[v], moved = low, True
-            elif pull < 0 and high is not None and high > rank[v]:
-                rank[v], moved = high, True
-        if not moved:
-            break
-    lowest = min(rank, default=0)
-    return [r - lowest for r in rank]
+    """Ranks with every edge pointing down and the edges as short in total as they can be."""
+    return shortest_ranks(n, dag)
 
 
 def build_layers(n: int, dag: list[tuple[int, int]], rank: list[int]) -> Layered:
@@ -211,31 +178,72 @@ def _sweep(g: Layered, downward: bool) -> None:
         g.order[r] = placed
 
 
-Places = tuple[list[int], list[int]]  # a vertex's neighbours' places above and below, sorted
+class PairCrossings:
+    """For two vertices a, b of one rank: the crossings between their edges when a is drawn
+    before b, the ranks around held still (so it stays true while the rank itself is
+    reordered). Every pair at once, for sifting, which asks for all of them."""
+
+    def __init__(self, g: Layered, r: int) -> None:
+        self.index = {v: i for i, v in enumerate(g.order[r])}
+        self.rows = _pair_matrix(g, r)
+
+    def __call__(self, a: int, b: int) -> int:
+        """Crossings between a's and b's edges with a drawn first."""
+        return self.rows[self.index[a]][self.index[b]]
 
 
-def _places(g: Layered, r: int) -> dict[int, Places]:
-    """For each vertex of rank r: where its neighbours sit in the ranks around it."""
-    above = {v: i for i, v in enumerate(g.order[r - 1])} if r > 0 else {}
-    below = {v: i for i, v in enumerate(g.order[r + 1])} if r + 1 < len(g.order) else {}
-    return {
-        v: (sorted(above[w] for w in g.up[v]), sorted(below[w] for w in g.down[v]))
-        for v in g.order[r]
-    }
+class LazyPairCrossings:
+    """The same count, pair by pair as asked and remembered: transposition asks only for
+    neighbours, a few pairs of a rank that may hold hundreds of bend vertices."""
+
+    def __init__(self, g: Layered, r: int) -> None:
+        above = {v: i for i, v in enumerate(g.order[r - 1])} if r > 0 else {}
+        below = {v: i for i, v in enumerate(g.order[r + 1])} if r + 1 < len(g.order) else {}
+        self.places = {
+            v: (sorted(above[w] for w in g.up[v]), sorted(below[w] for w in g.down[v]))
+            for v in g.order[r]
+        }
+        self.known: dict[tuple[int, int], int] = {}
+
+    def __call__(self, a: int, b: int) -> int:
+        """Crossings between a's and b's edges with a drawn first."""
+        if (a, b) not in self.known:
+            total = 0
+            for mine, theirs in zip(self.places[a], self.places[b], strict=True):
+                if mine and theirs:
+                    total += sum(bisect.bisect_left(theirs, x) for x in mine)
+            self.known[a, b] = total
+        return self.known[a, b]
 
 
-def _cross(left: Places, right: Places) -> int:
-    """Crossings between the edges of two vertices of a rank, `left` drawn first."""
-    total = 0
-    for mine, theirs in zip(left, right, strict=True):
-        if mine and theirs:
-            total += sum(bisect.bisect_left(theirs, x) for x in mine)
-    return total
+def _pairs(g: Layered, r: int) -> PairCrossings | LazyPairCrossings:
+    """Transposition's table for rank r: all pairs at once for a short rank (one matrix
+    product is cheaper than many small counts), pair by pair for a long one."""
+    return PairCrossings(g, r) if len(g.order[r]) <= 40 else LazyPairCrossings(g, r)
+
+
+def _pair_matrix(g: Layered, r: int) -> list[list[int]]:
+    """One matrix product per side: a's neighbours' places times the count of b's neighbours
+    placed before each of them (in floats, which take the fast matrix product; the counts
+    stay exact far beyond any graph's size)."""
+    layer = g.order[r]
+    total = np.zeros((len(layer), len(layer)))
+    for side, nbrs in ((r - 1, g.up), (r + 1, g.down)):
+        if not 0 <= side < len(g.order):
+            continue
+        place = {v: i for i, v in enumerate(g.order[side])}
+        at = np.zeros((len(layer), len(g.order[side]) + 1))
+        for i, v in enumerate(layer):
+            for w in nbrs[v]:
+                at[i, place[w] + 1] += 1
+        before = np.cumsum(at, axis=1)[:, :-1]  # neighbours strictly before each place
+        total += at[:, 1:] @ before.T
+    return total.astype(np.int64).tolist()
 
 
 class Budget:
-    """Work left for ordering one graph, in units of one pair-of-vertices check (about two
-    microseconds): every heuristic spends from it and stops when it is gone."""
+    """Work left for ordering one graph, in units of one pair-of-vertices check (a microsecond
+    or two): every heuristic spends from it and stops when it is gone."""
 
     def __init__(self, units: int = ORDER_WORK) -> None:
         self.left = units
@@ -246,19 +254,27 @@ class Budget:
         return self.left > 0
 
 
-def _transpose(g: Layered, budget: Budget) -> None:
+def _transpose(g: Layered, budget: Budget, ties: bool = False) -> None:
     """Swap neighbours in a rank while that removes crossings (a local clean-up). Only the
-    edges of the two swapped vertices change crossings."""
+    edges of the two swapped vertices change crossings. With `ties`, a swap that changes
+    nothing is made too (as dot does every other pair of sweeps): it lets the order drift
+    across a plateau to where the next sweep can do better."""
     improved, rounds = True, 0
+    tables: dict[int, PairCrossings | LazyPairCrossings] = {}  # until a rank beside it moves
     while improved and rounds < 20 and budget.spend(len(g.rank)):
         improved, rounds = False, rounds + 1
         for r, layer in enumerate(g.order):
-            places = _places(g, r)
+            if len(layer) < 2:
+                continue
+            cross = tables.get(r) or tables.setdefault(r, _pairs(g, r))
             for i in range(len(layer) - 1):
-                a, b = places[layer[i]], places[layer[i + 1]]
-                if _cross(b, a) < _cross(a, b):
+                a, b = layer[i], layer[i + 1]
+                before, after = cross(a, b), cross(b, a)
+                if after < before or (ties and after == before and before > 0):
                     layer[i], layer[i + 1] = layer[i + 1], layer[i]
-                    improved = True
+                    improved = improved or after < before
+                    tables.pop(r - 1, None)
+                    tables.pop(r + 1, None)
 
 
 def effort(g: Layered, most: int) -> int:
@@ -296,13 +312,13 @@ def _improve(g: Layered, budget: Budget) -> int:
     sifting; leaves g in the best order found and returns its crossings."""
     mine, mine_order, stale = count_crossings(g), [list(layer) for layer in g.order], 0
     for k in range(ITERATIONS):
-        if mine == 0 or stale >= 4 or not budget.spend(len(g.rank)):
+        if mine == 0 or stale >= 8 or not budget.spend(len(g.rank)):
             break
         _sweep(g, downward=k % 2 == 0)
-        _transpose(g, budget)
+        _transpose(g, budget, ties=k % 4 < 2)
         c = count_crossings(g)
         stale = 0 if c < mine else stale + 1
-        if c < mine:
+        if c <= mine:
             mine, mine_order = c, [list(layer) for layer in g.order]
     g.order = mine_order
     if mine:
@@ -317,13 +333,13 @@ def _sift(g: Layered, budget: Budget) -> None:
     for _ in range(4):
         improved = False
         for r, layer in enumerate(g.order):
-            places = _places(g, r)
+            cross = PairCrossings(g, r)
             for v in list(layer):
                 others = [w for w in layer if w != v]
                 if not budget.spend(2 * len(others)):
                     return
-                before = [_cross(places[w], places[v]) for w in others]
-                after = [_cross(places[v], places[w]) for w in others]
+                before = [cross(w, v) for w in others]
+                after = [cross(v, w) for w in others]
                 cost = sum(after)
                 costs = [cost]
                 for a, b in zip(before, after, strict=True):
