@@ -101,7 +101,7 @@ def train_readability_command(
     sft: SftDataOption = Path("data/sft"),
     images: Annotated[int, typer.Option(help="Diagrams to render.")] = 6000,
     folds: Annotated[int, typer.Option(help="k of the k-fold ensemble.")] = 5,
-    epochs: Annotated[int, typer.Option()] = 6,
+    epochs: Annotated[int, typer.Option()] = 12,
     seed: Annotated[int, typer.Option()] = 0,
 ) -> None:
     """Readability CNN: k-fold ensemble on clean-to-cluttered images labelled by the metric."""
