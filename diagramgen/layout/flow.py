@@ -15,9 +15,9 @@ from diagramgen.diagram import Cluster, Diagram, Edge, Kind, LineStyle, Node, Po
 from diagramgen.formats.plan import Plan
 from diagramgen.geometry import edge_path
 from diagramgen.layout.layers import Axes
+from diagramgen.layout.ranking import shortest_ranks
 from diagramgen.layout.sugiyama import (
     Layered,
-    assign_ranks,
     back_edges,
     build_layers,
     place_across,
@@ -62,7 +62,7 @@ def place_graph(sizes: list[tuple[float, float]], links: list[Link], axes: Axes)
     n = len(sizes)
     back = back_edges(n, [(s, t) for s, t, _ in links])
     dag = [((t, s) if k in back else (s, t)) for k, (s, t, _) in enumerate(links)]
-    g = build_layers(n, dag, assign_ranks(n, dag))
+    g = build_layers(n, dag, shortest_ranks(n, dag))
     reduce_crossings(g)
     along = [(w if axes.horizontal else h) for w, h in sizes] + [0.0] * (len(g.rank) - n)
     across = [(h if axes.horizontal else w) for w, h in sizes] + [0.0] * (len(g.rank) - n)

@@ -38,7 +38,6 @@ class _Tree:
     """A spanning tree of one component, rooted, with post-order numbers: node w lies below
     tree node c exactly when low[c] <= lim[w] <= lim[c]."""
 
-    edges: set[int]  # indices into the edge list
     low: dict[int, int]
     lim: dict[int, int]
     parent_edge: dict[int, int]  # node -> the tree edge to its parent (the root has none)
@@ -47,8 +46,8 @@ class _Tree:
 def shortest_ranks(n: int, dag: list[tuple[int, int]], work: int = RANK_WORK) -> list[int]:
     """Feasible ranks (rank[t] >= rank[s] + 1 for every edge) of least total edge length, or the
     best found when `work` runs out; the top rank is 0."""
-    rank = longest_path_ranks(n, dag)
     edges = [(s, t) for s, t in dag if s != t]
+    rank = longest_path_ranks(n, edges)
     incident: list[list[int]] = [[] for _ in range(n)]
     for k, (s, t) in enumerate(edges):
         incident[s].append(k)
@@ -143,7 +142,7 @@ def _number(
         parent_edge[w] = k
         low[w] = counter
         stack.append((w, k, iter(incident[w])))
-    return _Tree(tree, low, lim, parent_edge)
+    return _Tree(low, lim, parent_edge)
 
 
 def _simplex(

@@ -17,7 +17,6 @@ import numpy as np
 
 from diagramgen.diagram import Point
 from diagramgen.layout.layers import Axes
-from diagramgen.layout.ranking import shortest_ranks
 
 NODE_GAP = 34.0  # across the flow, between boxes
 DUMMY_GAP = 16.0  # across the flow, next to an edge's bend vertex
@@ -63,11 +62,6 @@ def back_edges(n: int, edges: list[tuple[int, int]]) -> set[int]:
                 state[step[0]] = 1
                 stack.append((step[0], iter(out[step[0]])))
     return back
-
-
-def assign_ranks(n: int, dag: list[tuple[int, int]]) -> list[int]:
-    """Ranks with every edge pointing down and the edges as short in total as they can be."""
-    return shortest_ranks(n, dag)
 
 
 def build_layers(n: int, dag: list[tuple[int, int]], rank: list[int]) -> Layered:
@@ -181,7 +175,8 @@ def _sweep(g: Layered, downward: bool) -> None:
 class PairCrossings:
     """For two vertices a, b of one rank: the crossings between their edges when a is drawn
     before b, the ranks around held still (so it stays true while the rank itself is
-    reordered). Every pair at once, for sifting, which asks for all of them."""
+    reordered). Every pair at once: sifting asks for all of them, and for a short rank one
+    matrix product is cheaper than counting pairs one by one."""
 
     def __init__(self, g: Layered, r: int) -> None:
         self.index = {v: i for i, v in enumerate(g.order[r])}
@@ -217,8 +212,8 @@ class LazyPairCrossings:
 
 
 def _pairs(g: Layered, r: int) -> PairCrossings | LazyPairCrossings:
-    """Transposition's table for rank r: all pairs at once for a short rank (one matrix
-    product is cheaper than many small counts), pair by pair for a long one."""
+    """Transposition's table for rank r: all pairs at once for a short rank, pair by pair for
+    a long one."""
     return PairCrossings(g, r) if len(g.order[r]) <= 40 else LazyPairCrossings(g, r)
 
 
@@ -266,7 +261,9 @@ def _transpose(g: Layered, budget: Budget, ties: bool = False) -> None:
         for r, layer in enumerate(g.order):
             if len(layer) < 2:
                 continue
-            cross = tables.get(r) or tables.setdefault(r, _pairs(g, r))
+            if r not in tables:
+                tables[r] = _pairs(g, r)
+            cross = tables[r]
             for i in range(len(layer) - 1):
                 a, b = layer[i], layer[i + 1]
                 before, after = cross(a, b), cross(b, a)

@@ -71,6 +71,7 @@ DEGRADATIONS: list[Callable[[random.Random, Diagram, float], None]] = [
 
 
 ORIENTATIONS, PALETTE_NAMES, SHAPES = list(Orientation), list(PALETTES), list(HEADER_SHAPES)
+BATCH_SIZE = 64  # images per training step, both image models
 
 
 @dataclass
@@ -163,7 +164,7 @@ def _augment(x: Any, generator: Any) -> Any:
     return torch.rot90(x, int(torch.randint(0, 4, (1,), generator=generator)), dims=[2, 3])
 
 
-def _batches(idx: Any, generator: Any, size: int = 64) -> list[Any]:
+def _batches(idx: Any, generator: Any, size: int = BATCH_SIZE) -> list[Any]:
     """Shuffled batches, the last one dropped when small: a batch of one or two images makes
     batch-norm statistics meaningless."""
     import torch
@@ -220,7 +221,7 @@ def train_readability(
         opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
         # warm up, then anneal: at a constant rate the last epochs kept jumping around the
         # minimum (one fold, 6 epochs: held-out MAE 0.55; 12 epochs one-cycle: 0.39)
-        steps = epochs * (len(train_idx) // 64 + 1)
+        steps = epochs * (len(train_idx) // BATCH_SIZE + 1)  # at least the batches it takes
         schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=steps)
         loss_fn = torch.nn.BCEWithLogitsLoss()
         for _ in range(epochs):
