@@ -219,6 +219,17 @@ def test_a_decision_is_a_diamond_and_says_which_way_is_yes() -> None:
     assert [c.label for c in diagram.clusters] == ["Frontend", "Backend"]
 
 
+def test_a_header_shape_does_not_hide_what_a_node_is() -> None:
+    """`shape=rect` squares the steps, but a decision stays a diamond and a store a cylinder."""
+    text = PLANS["flow_groups"].replace("palette=teal", "palette=teal shape=rect", 1)
+    assert text != PLANS["flow_groups"]
+    diagram = layout_plan(parse_plan(text))
+    assert diagram.node("auth").shape is Shape.DIAMOND
+    assert diagram.node("db").shape is Shape.CYLINDER
+    assert diagram.node("login").shape is Shape.PARALLELOGRAM
+    assert diagram.node("api").shape is Shape.RECTANGLE
+
+
 def test_a_repeated_block_is_drawn_once_with_its_count() -> None:
     diagram = layout_plan(parse_plan(PLANS["nn_repeat"]))
     block = diagram.node("L3")

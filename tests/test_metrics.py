@@ -79,3 +79,18 @@ def test_our_layouts_beat_the_seed_system_outputs(seed_benchmark: list[dict]) ->
 def test_dense_bundles_do_not_count_as_crossings() -> None:
     d = layout_plan(parse_plan("nn\ninput 6\ndense 6\noutput 6\nend\n"))
     assert readability(d).crossings == 0
+
+
+def test_an_edge_reads_backward_by_the_way_its_arrow_points() -> None:
+    """A row wrapped onto the next line reads on (its edge arrives heading right); a slanting
+    edge that doubles back to the left, or a loop back, reads backward."""
+    nodes = [_box("a", 100, 100), _box("b", 300, 100), _box("c", 100, 250), _box("d", 300, 250)]
+    wrap = Edge("b", "c", route=[(380, 100), (380, 175), (20, 175), (20, 250)])
+    d = Diagram(nodes=nodes, edges=[Edge("a", "b"), wrap, Edge("c", "d")], width=420, height=300)
+    r = readability(d)
+    assert r.drawing is not None and r.drawing.backward == 0
+    d.edges[1] = Edge("b", "c")  # straight, down and to the left
+    d.edges.append(Edge("d", "c"))  # straight back along the row
+    r = readability(d)
+    assert r.drawing is not None and r.drawing.backward == 0.5
+    assert r.penalties["backward"] == 0.5

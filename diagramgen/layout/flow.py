@@ -42,6 +42,7 @@ TYPE_SHAPE = {
     "image": Shape.RECTANGLE,
     "chart": Shape.RECTANGLE,
 }
+MEANING_TYPES = ("decision", "data", "db")  # their shape says what they are
 TYPE_FILL = {"process": 0, "func": 0, "model": 1, "data": 2, "db": 3, "text": 2, "image": 2}
 Link = tuple[int, int, str]  # source, target, label
 
@@ -329,8 +330,16 @@ def flow_layout(plan: Plan) -> Diagram:
 
 
 def _shape(plan: Plan, i: int) -> Shape:
+    """The node's own shape; else its type's, where the shape is the meaning (a decision stays a
+    diamond under `shape=rect`); else the header's; else its type's default."""
     node = plan.nodes[i]
-    return node.shape or plan.style.shape or TYPE_SHAPE.get(node.type, Shape.ROUND_RECTANGLE)
+    meaning = TYPE_SHAPE.get(node.type) if node.type in MEANING_TYPES else None
+    return (
+        node.shape
+        or meaning
+        or plan.style.shape
+        or TYPE_SHAPE.get(node.type, Shape.ROUND_RECTANGLE)
+    )
 
 
 def _boxes(plan: Plan) -> list[tuple[float, float]]:

@@ -57,7 +57,7 @@ def measure_drawing(diagram: Diagram, outline: set[int] | None = None) -> Drawin
         aspect=diagram.width / max(1, diagram.height),
         thumbnail_font=_thumbnail_font(diagram, labelled),
         contrast=_contrast(diagram, labelled),
-        backward=_backward(diagram, edges, nodes),
+        backward=_backward(diagram, paths),
         spacing=_spacing(diagram.nodes),
         aligned=_aligned(diagram.nodes),
     )
@@ -86,20 +86,19 @@ def _contrast(diagram: Diagram, labelled: list[Node]) -> float:
     return statistics.mean(parts) if parts else 21.0
 
 
-def _backward(diagram: Diagram, edges: list[Edge], nodes: dict[str, Node]) -> float:
-    """Edges whose target lies behind their source in reading order: left of it on the same
-    row in a drawing that runs across (above it in one that runs down, on the same column)."""
-    if not edges:
+def _backward(diagram: Diagram, paths: list[list[tuple[float, float]]]) -> float:
+    """The share of edges that arrive moving against the reading order: leftward in a drawing
+    that runs across, upward in one that runs down. By the arrowhead's heading, so a long edge
+    that wraps a folded row still reads forward, and a slanting one that doubles back does not."""
+    if not paths:
         return 0.0
-    across = diagram.orientation is Orientation.HORIZONTAL
+    axis = 0 if diagram.orientation is Orientation.HORIZONTAL else 1
     count = 0
-    for e in edges:
-        a, b = nodes[e.source], nodes[e.target]
-        if across:
-            count += b.x < a.x - 10 and b.y < a.y + a.height / 2 + b.height / 2
-        else:
-            count += b.y < a.y - 10 and b.x < a.x + a.width / 2 + b.width / 2
-    return count / len(edges)
+    for path in paths:
+        (x0, y0), (x1, y1) = path[-2], path[-1]
+        step = math.hypot(x1 - x0, y1 - y0)
+        count += step > 0 and (path[-1][axis] - path[-2][axis]) / step < -0.3
+    return count / len(paths)
 
 
 def _spacing(nodes: list[Node]) -> float:
