@@ -18,6 +18,8 @@ from diagramgen.geometry import slant
 FONT_FAMILY = "DejaVu Sans"  # shipped in the package: identical text on every machine
 LABEL_LINE = 1.25  # line height as a multiple of the font size
 EDGE_LABEL_FONT = 12.0  # the size edge labels are drawn in
+THUMBNAIL = 400.0  # px: the width a diagram is judged at as a thumbnail
+LEGIBLE = 7.0  # px: the smallest label size a thumbnail can be read at
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom
 

@@ -100,6 +100,18 @@ def test_a_long_chain_wraps_within_the_aspect_bounds() -> None:
         assert 0.5 <= diagram.width / diagram.height <= 2.5, (diagram.width, diagram.height)
 
 
+def test_seed_structures_fit_and_read_as_thumbnails(seed_benchmark: list[dict]) -> None:
+    """Every drawing of the seed benchmark's structures (up to 30 nodes) keeps within 1:2 ..
+    2.5:1, and its smallest label reads at 7 px or more once shown 400 px wide."""
+    for row in seed_benchmark:
+        diagram = layout_plan(intended_to_plan(row["intended"]))
+        if len(diagram.nodes) > 30:
+            continue
+        drawing = readability(diagram).drawing
+        assert drawing is not None and drawing.thumbnail_font >= 7, row["request"]
+        assert 0.5 <= diagram.width / diagram.height <= 2.5, row["request"]
+
+
 def test_skip_connection_is_routed_around_the_blocks_it_skips() -> None:
     diagram = layout_plan(parse_plan(PLANS["cnn_residual"]))
     skip = next(e for e in diagram.edges if (e.source, e.target) == ("L2", "L4"))

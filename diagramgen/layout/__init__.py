@@ -7,7 +7,8 @@ Imports the core modules and `formats`.
 
 from __future__ import annotations
 
-from diagramgen.layout.engine import content_box, fit_to_canvas, layout_plan
+from diagramgen.layout.canvas import content_box, fit_to_canvas
+from diagramgen.layout.engine import layout_plan
 from diagramgen.layout.text import TextFormat, detect_format, parse_diagram_text
 
 __all__ = [

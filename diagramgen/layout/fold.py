@@ -9,15 +9,17 @@ the gap between the bands in a lane of its own, and comes into the next band fro
 
 from __future__ import annotations
 
+import copy
 import itertools
 from dataclasses import dataclass, field
 
 from diagramgen.diagram import Diagram, Node, Orientation, Point
+from diagramgen.layout.canvas import content_box
 from diagramgen.layout.layers import Axes
+from diagramgen.typeset import LEGIBLE, THUMBNAIL
 
 MOST = 2.5  # the widest a drawing running across may be (width : height) before it is folded
 LEAST = 0.5  # the narrowest a drawing running down may be
-READABLE_WIDTH = 800.0  # px: 14 px labels still read at 7 px when shown 400 px wide
 BAND_GAP = 36.0  # between two bands, before the lanes of the edges crossing between them
 LANE = 8.0  # between two edges running side by side past a band's end or in a gap
 
@@ -70,61 +72,94 @@ def _aspect(length: float, width: float, axes: Axes) -> float:
 
 
 def _splits(slots: list[tuple[float, float]], bands: int) -> list[list[tuple[float, float]]]:
-    """The slots in `bands` runs, cut where the longest run is shortest (a linear partition)."""
-    n = len(slots)
-    bands = min(bands, n)
+    """The slots in at most `bands` runs, cut where the longest run is shortest: the shortest
+    longest-run length that a greedy packing fits in `bands` runs, by bisection (O(n log n))."""
+    lo = max(hi - lo for lo, hi in slots)
+    hi = slots[-1][1] - slots[0][0]
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if len(_pack(slots, mid)) <= bands else (mid, hi)
+    return _pack(slots, hi)
 
-    def length(i: int, j: int) -> float:  # slots i..j-1 as one run
-        return slots[j - 1][1] - slots[i][0]
 
-    inf = float("inf")
-    best = [[inf] * (n + 1) for _ in range(bands + 1)]  # best[k][j]: first j slots in k runs
-    cut = [[0] * (n + 1) for _ in range(bands + 1)]
-    best[0][0] = 0.0
-    for k in range(1, bands + 1):
-        for j in range(k, n + 1):
-            for i in range(k - 1, j):
-                worst = max(best[k - 1][i], length(i, j))
-                if worst < best[k][j]:
-                    best[k][j], cut[k][j] = worst, i
-    runs: list[list[tuple[float, float]]] = []
-    j = n
-    for k in range(bands, 0, -1):
-        i = cut[k][j]
-        runs.insert(0, slots[i:j])
-        j = i
+def _pack(slots: list[tuple[float, float]], longest: float) -> list[list[tuple[float, float]]]:
+    """Slots into runs in order, each run as long as fits within `longest`."""
+    runs = [[slots[0]]]
+    for slot in slots[1:]:
+        if slot[1] - runs[-1][0][0] <= longest + 1e-9:
+            runs[-1].append(slot)
+        else:
+            runs.append([slot])
     return runs
 
 
-def fold_long(diagram: Diagram, orientation: Orientation) -> None:
+def fold_long(diagram: Diagram, orientation: Orientation, margin: float = 0.0) -> None:
     """Fold a drawing into bands (in place) when it is too long for its aspect ratio, or, running
-    across, too wide to read as a 400-pixel thumbnail; no-op otherwise."""
+    across, too wide for its smallest label to read in a 400-pixel thumbnail; no-op otherwise.
+    Sizes are those of the canvas to be: `margin` on every side, the lanes past the bands."""
     axes = Axes(orientation)
     if len(diagram.nodes) < 4:
         return
     slots = _slots(diagram, axes)
-    across = [_span_v(n, axes) for n in diagram.nodes]
-    width = max(hi for _, hi in across) - min(lo for lo, _ in across)
-    length = slots[-1][1] - slots[0][0]
-    if len(slots) < 2 or _fits(length, width, axes, bands=1):
+    if len(slots) < 2:
         return
-    for count in range(2, len(slots) + 1):  # as few bands as bring it within the bounds
+    fonts = [n.font_size for n in diagram.nodes if n.label]
+    readable = THUMBNAIL * min(fonts, default=14.0) / LEGIBLE
+    shaped = None  # the fewest bands within the aspect bounds, should none also read
+    shortest, last = float("inf"), 0
+    for count in range(1, len(slots) + 1):
         runs = _splits(slots, count)
-        folded_length = max(run[-1][1] - run[0][0] for run in runs)
-        folded_width = len(runs) * width + (len(runs) - 1) * BAND_GAP
-        if len(runs) > 1 and _fits(folded_length, folded_width, axes, len(runs)):
-            _apply(diagram, axes, runs)
-            return
+        if len(runs) == last:
+            continue  # no new cut: the same folding as before
+        last = len(runs)
+        length, width = _canvas(diagram, axes, runs, margin)
+        aspect = _aspect(length, width, axes)
+        if (aspect < LEAST) if axes.horizontal else (aspect > MOST):
+            break  # folded too far: more bands only make it worse
+        if length > shortest:
+            break  # the lanes between bands now grow faster than the bands shrink
+        shortest = length
+        if not LEAST <= aspect <= MOST:
+            continue  # still too long
+        shaped = shaped or runs
+        if (not axes.horizontal or length <= readable) and _folds_within(
+            diagram, axes, runs, margin, readable
+        ):
+            shaped = runs
+            break
+    if shaped is not None and len(shaped) > 1:
+        _apply(diagram, axes, shaped)
 
 
-def _fits(length: float, width: float, axes: Axes, bands: int) -> bool:
-    """Within the aspect bounds, and (running across) narrow enough to read as a thumbnail,
-    unless narrowing it would make it taller than 1:2."""
-    aspect = _aspect(length, width, axes)
-    if not axes.horizontal:
-        return aspect >= LEAST
-    narrow_enough = length <= READABLE_WIDTH or aspect < 2 * LEAST * (bands + 1) / bands
-    return aspect <= MOST and narrow_enough
+def _folds_within(
+    diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]], margin: float, most: float
+) -> bool:
+    """Folded for real (on a copy), is the canvas within the aspect bounds, and (running
+    across) no wider than `most`? The estimate is close, not exact."""
+    trial = copy.deepcopy(diagram) if len(runs) > 1 else diagram
+    if len(runs) > 1:
+        _apply(trial, axes, runs)
+    left, top, right, bottom = content_box(trial)
+    width, height = right - left + 2 * margin, bottom - top + 2 * margin
+    return LEAST <= width / height <= MOST and (not axes.horizontal or width <= most)
+
+
+def _canvas(
+    diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]], margin: float
+) -> tuple[float, float]:
+    """(along, across) the flow: the canvas once folded into these runs, lanes included."""
+    left, top, right, bottom = content_box(diagram)
+    lo_u, hi_u = (left, right) if axes.horizontal else (top, bottom)
+    if len(runs) == 1:
+        across = bottom - top if axes.horizontal else right - left
+        return hi_u - lo_u + 2 * margin, across + 2 * margin
+    overhang = runs[0][0][0] - lo_u + hi_u - runs[-1][-1][1]  # loops and labels past the ends
+    lanes = LANE * sum(_crossings(diagram, axes, runs))
+    length = max(run[-1][1] - run[0][0] for run in runs)
+    length += max(overhang, BAND_GAP + 2 * lanes)  # each hop's lanes past the ends and starts
+    extents = [_extent_across(diagram, axes, run[0][0], run[-1][1]) for run in runs]
+    width = sum(hi - lo for lo, hi in extents) + (len(runs) - 1) * BAND_GAP + lanes
+    return length + 2 * margin, width + 2 * margin
 
 
 def _band_of(u: float, bands: list[_Band]) -> int:

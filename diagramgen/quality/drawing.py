@@ -17,10 +17,7 @@ from dataclasses import dataclass
 from diagramgen.diagram import Diagram, Edge, Node, Orientation
 from diagramgen.geometry import edge_path, segment_hits_box
 from diagramgen.style import contrast_ratio
-from diagramgen.typeset import edge_label_box
-
-THUMBNAIL = 400.0  # px: the width a diagram is judged at as a thumbnail
-LEGIBLE = 7.0  # px: the smallest label size a thumbnail can be read at
+from diagramgen.typeset import LEGIBLE, THUMBNAIL, edge_label_box
 
 
 @dataclass(frozen=True)
