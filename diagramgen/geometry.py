@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from diagramgen.diagram import Diagram, Edge, Node, Point, Shape
 
 COPY_OFFSET = 5.0  # px between a repeated block and each copy stacked behind it
@@ -97,3 +99,35 @@ def segment_hits_box(a: Point, b: Point, box: tuple[float, float, float, float])
         if t0 >= t1:
             return False
     return True
+
+
+def segments_entering(
+    segs: np.ndarray, boxes: np.ndarray, cells: int = 400_000
+) -> list[tuple[int, int]]:
+    """(segment, box) index pairs where segment (x1, y1, x2, y2) passes through the inside of
+    box (left, top, right, bottom): Liang-Barsky clipping of every pair, `cells` pairs at a
+    time (memory grows with the block, not with segments x boxes)."""
+    out: list[tuple[int, int]] = []
+    if not len(segs) or not len(boxes):
+        return out
+    block = max(1, cells // len(boxes))
+    for first in range(0, len(segs), block):
+        hit = np.argwhere(_entered(segs[first : first + block], boxes))
+        out += [(first + int(s), int(b)) for s, b in hit]
+    return out
+
+
+def _entered(segs: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """(S, B): does segment s pass through the inside of box b?"""
+    p, d = segs[:, None, 0:2], segs[:, None, 2:4] - segs[:, None, 0:2]
+    t0, t1 = np.zeros((len(segs), len(boxes))), np.ones((len(segs), len(boxes)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for axis, lo, hi in ((0, 0, 2), (1, 1, 3)):
+            dd, pp = d[..., axis], p[..., axis]
+            ta, tb = (boxes[None, :, lo] - pp) / dd, (boxes[None, :, hi] - pp) / dd
+            inside = (pp > boxes[None, :, lo]) & (pp < boxes[None, :, hi])
+            parallel = dd == 0
+            t0 = np.where(parallel, np.where(inside, t0, 2.0), np.maximum(t0, np.minimum(ta, tb)))
+            t1 = np.where(parallel, np.where(inside, t1, -1.0), np.minimum(t1, np.maximum(ta, tb)))
+    entered: np.ndarray = t0 < t1
+    return entered

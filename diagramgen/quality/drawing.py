@@ -14,8 +14,10 @@ import math
 import statistics
 from dataclasses import dataclass
 
+import numpy as np
+
 from diagramgen.diagram import Diagram, Edge, Node, Orientation
-from diagramgen.geometry import edge_path, segment_hits_box
+from diagramgen.geometry import edge_path, segments_entering
 from diagramgen.style import contrast_ratio
 from diagramgen.typeset import LEGIBLE, THUMBNAIL, edge_label_box
 
@@ -120,20 +122,15 @@ def path_turning(path: list[tuple[float, float]]) -> float:
 
 
 def _label_hits(diagram: Diagram, paths: list[list[tuple[float, float]]], edges: list[Edge]) -> int:
-    """Edges whose line runs through another edge's label box."""
-    boxes = [
-        (e, edge_label_box(e.label, e.label_at))
-        for e in diagram.edges
-        if e.label and e.label_at is not None
-    ]
-    hits = 0
-    for e, path in zip(edges, paths, strict=True):
-        for owner, box in boxes:
-            if owner is not e and any(
-                segment_hits_box(a, b, box) for a, b in itertools.pairwise(path)
-            ):
-                hits += 1
-    return hits
+    """(edge, label) pairs where an edge's line runs through another edge's label box."""
+    labelled = [e for e in diagram.edges if e.label and e.label_at is not None]
+    segs = [(*a, *b) for path in paths for a, b in itertools.pairwise(path)]
+    owner = [k for k, path in enumerate(paths) for _ in range(len(path) - 1)]
+    if not labelled or not segs:
+        return 0
+    boxes = np.array([edge_label_box(e.label, e.label_at) for e in labelled if e.label_at])
+    hits = segments_entering(np.array(segs, dtype=float), boxes)
+    return len({(owner[s], b) for s, b in hits if labelled[b] is not edges[owner[s]]})
 
 
 def _thumbnail_font(diagram: Diagram, labelled: list[Node]) -> float:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from diagramgen.diagram import Diagram, Node, Shape
-from diagramgen.geometry import edge_path
+from diagramgen.geometry import edge_path, segments_entering
 from diagramgen.quality.drawing import DrawingParts, drawing_penalties, measure_drawing
 from diagramgen.style import contrast_ratio
 from diagramgen.typeset import LABEL_LINE, label_lines, text_width, text_width_inside
@@ -204,37 +204,16 @@ def _crossings(diagram: Diagram, segs: np.ndarray, owner: list[int]) -> int:
 
 
 def _through_nodes(diagram: Diagram, segs: np.ndarray, owner: list[int]) -> int:
-    """(edge, node) pairs where the edge passes through a node it does not connect, by
-    Liang-Barsky clipping of every segment against every node's core, a block at a time."""
+    """(edge, node) pairs where the edge passes through a node it does not connect."""
     if not len(segs) or not diagram.nodes:
         return 0
-    boxes = _cores(diagram.nodes)
     ids = [n.id for n in diagram.nodes]
     pairs: set[tuple[int, int]] = set()
-    block = max(1, 400_000 // len(boxes))
-    for first in range(0, len(segs), block):
-        part = segs[first : first + block]
-        for s, n in np.argwhere(_entered(part, boxes)):
-            edge = diagram.edges[owner[first + s]]
-            if ids[n] not in (edge.source, edge.target):
-                pairs.add((owner[first + s], int(n)))
+    for s, n in segments_entering(segs, _cores(diagram.nodes)):
+        edge = diagram.edges[owner[s]]
+        if ids[n] not in (edge.source, edge.target):
+            pairs.add((owner[s], n))
     return len(pairs)
-
-
-def _entered(segs: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-    """(S, N): does segment s pass through the inside of box n (left, top, right, bottom)?"""
-    p, d = segs[:, None, 0:2], segs[:, None, 2:4] - segs[:, None, 0:2]
-    t0, t1 = np.zeros((len(segs), len(boxes))), np.ones((len(segs), len(boxes)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for axis, lo, hi in ((0, 0, 2), (1, 1, 3)):
-            dd, pp = d[..., axis], p[..., axis]
-            ta, tb = (boxes[None, :, lo] - pp) / dd, (boxes[None, :, hi] - pp) / dd
-            inside = (pp > boxes[None, :, lo]) & (pp < boxes[None, :, hi])
-            parallel = dd == 0
-            t0 = np.where(parallel, np.where(inside, t0, 2.0), np.maximum(t0, np.minimum(ta, tb)))
-            t1 = np.where(parallel, np.where(inside, t1, -1.0), np.minimum(t1, np.maximum(ta, tb)))
-    entered: np.ndarray = t0 < t1
-    return entered
 
 
 def _label_overflows(node: Node) -> bool:
