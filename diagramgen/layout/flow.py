@@ -1,8 +1,9 @@
 """Flows: typed, labelled nodes in shapes, edges with labels, groups drawn as boxes.
 
 A group is laid out on its own first, then stands as one big node in the flow around it, so
-its box holds its nodes and nothing else, and no two boxes meet. The layered drawing itself
-is `sugiyama`'s.
+its box holds its nodes and nothing else, and no two boxes meet; groups the flow leaves and
+comes back into are drawn as swimlanes instead (`lanes`). The layered drawing itself is
+`sugiyama`'s.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from diagramgen.diagram import Cluster, Diagram, Edge, Kind, LineStyle, Node, Point, Shape
 from diagramgen.formats.plan import Plan
 from diagramgen.geometry import edge_path
+from diagramgen.layout.lanes import entangled, lane_layout
 from diagramgen.layout.layers import Axes
 from diagramgen.layout.ranking import shortest_ranks
 from diagramgen.layout.sugiyama import (
@@ -241,20 +243,16 @@ def _shift(p: Point, by: Point) -> Point:
     return (p[0] + by[0], p[1] + by[1])
 
 
-def flow_layout(plan: Plan) -> Diagram:
-    """Lay out a flow: ranks, fewer crossings, placed nodes, routed edges (loops drawn back),
-    a labelled box around each group and each edge's label in the gap after its source."""
-    axes = Axes(plan.style.orientation)
-    index = {node.id: i for i, node in enumerate(plan.nodes)}
-    links: list[Link] = []
-    styles: list[LineStyle] = []
-    for e in plan.edges:
-        s, t = index[e.source], index[e.target]
-        if all((a, b) != (s, t) for a, b, _ in links):
-            links.append((s, t, e.label))
-            styles.append(e.style or plan.style.line or LineStyle.SOLID_ARROW)
-    sizes = _boxes(plan)
-    members = [[index[m] for m in g.members] for g in plan.groups]
+def _blocks(
+    plan: Plan,
+    links: list[Link],
+    sizes: list[tuple[float, float]],
+    members: list[list[int]],
+    axes: Axes,
+    diagram: Diagram,
+) -> tuple[list[Point], list[list[Point]], list[list[float | None]]]:
+    """Each group laid out on its own and standing as one block in the flow around it; the
+    groups' boxes go into `diagram`. Node centres, link routes, label spots."""
     sides: list[dict[int, bool]] = [{} for _ in members]
     for _ in range(2 if plan.groups else 1):  # the second pass knows where each link comes from
         groups = [
@@ -262,13 +260,11 @@ def flow_layout(plan: Plan) -> Diagram:
         ]
         outer = _outer_flow(len(plan.nodes), links, sizes, groups, axes)
         sides = _sides(outer, links, groups, axes)
-
     centres: list[Point] = [(0.0, 0.0)] * len(plan.nodes)
     routes: list[list[Point]] = [[] for _ in links]
     spots: list[list[float | None]] = [[None, None] for _ in links]
     for i in outer.loose:
         centres[i] = outer.placement.centres[outer.vertex[i]]
-    diagram = Diagram(kind=Kind.FLOW, orientation=plan.style.orientation)
     origins: list[Point] = []
     for k, (group, spec) in enumerate(zip(groups, plan.groups, strict=True)):
         cx, cy = outer.placement.centres[len(outer.loose) + k]
@@ -299,7 +295,46 @@ def flow_layout(plan: Plan) -> Diagram:
             middle = [_bow(middle[0], head[-1:] + tail[:1], axes)]
         route = head + middle + tail
         routes[k], spots[k] = route, list(outer.placement.label_spots[j])
+    return centres, routes, spots
 
+
+def _swimlanes(
+    plan: Plan,
+    links: list[Link],
+    sizes: list[tuple[float, float]],
+    members: list[list[int]],
+    axes: Axes,
+    diagram: Diagram,
+) -> tuple[list[Point], list[list[Point]], list[list[float | None]]]:
+    """Groups the flow goes out of and back into, drawn as bands (`lanes`) over a layout of
+    the whole flow; the bands go into `diagram` as its group boxes."""
+    flat = place_graph(sizes, links, axes)
+    pairs = [(s, t) for s, t, _ in links]
+    lanes = lane_layout(flat.centres, sizes, pairs, members, axes, GROUP_LABEL)
+    for spec, (x, y, w, h) in zip(plan.groups, lanes.bands, strict=True):
+        diagram.clusters.append(Cluster(spec.label, list(spec.members), x, y, w, h))
+    return lanes.centres, lanes.routes, lanes.spots
+
+
+def flow_layout(plan: Plan) -> Diagram:
+    """Lay out a flow: ranks, fewer crossings, placed nodes, routed edges (loops drawn back),
+    a labelled box around each group and each edge's label in the gap after its source."""
+    axes = Axes(plan.style.orientation)
+    index = {node.id: i for i, node in enumerate(plan.nodes)}
+    links: list[Link] = []
+    styles: list[LineStyle] = []
+    for e in plan.edges:
+        s, t = index[e.source], index[e.target]
+        if all((a, b) != (s, t) for a, b, _ in links):
+            links.append((s, t, e.label))
+            styles.append(e.style or plan.style.line or LineStyle.SOLID_ARROW)
+    sizes = _boxes(plan)
+    members = [[index[m] for m in g.members] for g in plan.groups]
+    diagram = Diagram(kind=Kind.FLOW, orientation=plan.style.orientation)
+    if plan.groups and entangled(len(plan.nodes), [(s, t) for s, t, _ in links], members):
+        centres, routes, spots = _swimlanes(plan, links, sizes, members, axes, diagram)
+    else:
+        centres, routes, spots = _blocks(plan, links, sizes, members, axes, diagram)
     palette = PALETTES[plan.style.palette]
     for i, node in enumerate(plan.nodes):
         fill = palette.fills[TYPE_FILL.get(node.type, 3)]
