@@ -217,6 +217,7 @@ class Cluster:
     y: float = 0.0
     width: float = 0.0
     height: float = 0.0
+    lane: bool = False  # a swimlane: a band across the whole flow, cut where the flow folds
 
 
 @dataclass

@@ -203,8 +203,8 @@ def test_group_boxes_hold_their_nodes_and_nothing_else() -> None:
 
 def test_a_flow_that_goes_back_and_forth_between_groups_is_drawn_in_swimlanes() -> None:
     """Order -> warehouse picks and packs -> customer receives: the customer's group cannot be
-    one block, so each group is a band across the flow; every node keeps its place along the
-    flow, nothing is drawn backward, and each band holds its own nodes and no others."""
+    one block, so each group is a band across the flow, cut where the flow folds; nothing is
+    drawn backward, and each band holds its own nodes and no others."""
     text = (
         "flow horizontal\n"
         'node order "Place order"\nnode pick "Pick items"\nnode pack "Pack box"\n'
@@ -212,19 +212,28 @@ def test_a_flow_that_goes_back_and_forth_between_groups_is_drawn_in_swimlanes() 
         'group "Customer": order, get\ngroup "Warehouse": pick, pack, hand\n'
         "order -> pick -> pack -> hand -> get\norder -> mail\nmail -> get\nend\n"
     )
-    diagram = layout_plan(parse_plan(text))
-    _assert_clean(diagram)
-    r = readability(diagram)
-    assert r.edges_through_nodes == 0 and r.drawing is not None and r.drawing.backward == 0
-    for e in diagram.edges:
-        assert diagram.node(e.source).x < diagram.node(e.target).x, (e.source, e.target)
-    customer, warehouse = diagram.clusters
-    assert customer.width == warehouse.width  # bands run the whole length
-    for box in (customer, warehouse):
-        for n in diagram.nodes:
-            inside = box.x <= n.left and n.right <= box.x + box.width
-            inside = inside and box.y <= n.top and n.bottom <= box.y + box.height
-            assert inside == (n.id in box.node_ids), (box.label, n.id)
+    for header, folded in (("flow horizontal", True), ("flow vertical", False)):
+        diagram = layout_plan(parse_plan(text.replace("flow horizontal", header)))
+        _assert_clean(diagram)
+        r = readability(diagram)
+        assert r.edges_through_nodes == 0 and r.drawing is not None and r.drawing.backward == 0
+        assert (len(diagram.clusters) > 2) == folded  # running across, it folds to stay legible
+        assert r.drawing.thumbnail_font >= 7
+        for label, members in (
+            ("Customer", {"order", "get"}),
+            ("Warehouse", {"pick", "pack", "hand"}),
+        ):
+            pieces = [c for c in diagram.clusters if c.label == label]
+            assert {i for c in pieces for i in c.node_ids} == members
+            assert len({c.height if header == "flow horizontal" else c.width for c in pieces}) == 1
+        for box in diagram.clusters:
+            for n in diagram.nodes:
+                inside = box.x <= n.left and n.right <= box.x + box.width
+                inside = inside and box.y <= n.top and n.bottom <= box.y + box.height
+                assert inside == (n.id in box.node_ids), (box.label, n.id)
+        if not folded:
+            for e in diagram.edges:
+                assert diagram.node(e.source).y < diagram.node(e.target).y, (e.source, e.target)
 
 
 def test_edge_labels_sit_on_their_edges_clear_of_nodes() -> None:

@@ -312,7 +312,7 @@ def _swimlanes(
     pairs = [(s, t) for s, t, _ in links]
     lanes = lane_layout(flat.centres, sizes, pairs, members, axes, GROUP_LABEL)
     for spec, (x, y, w, h) in zip(plan.groups, lanes.bands, strict=True):
-        diagram.clusters.append(Cluster(spec.label, list(spec.members), x, y, w, h))
+        diagram.clusters.append(Cluster(spec.label, list(spec.members), x, y, w, h, lane=True))
     return lanes.centres, lanes.routes, lanes.spots
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from diagramgen.diagram import Diagram, Node, Orientation, Point
+from diagramgen.diagram import Cluster, Diagram, Node, Orientation, Point
 from diagramgen.layout.canvas import content_box
 from diagramgen.layout.layers import Axes
 from diagramgen.typeset import LEGIBLE, THUMBNAIL
@@ -39,7 +40,8 @@ def _slots(diagram: Diagram, axes: Axes) -> list[tuple[float, float]]:
     (the ranks; a cut between two never splits a group)."""
     spans = sorted(_span_u(n, axes) for n in diagram.nodes)
     for c in diagram.clusters:
-        spans.append((c.x, c.x + c.width) if axes.horizontal else (c.y, c.y + c.height))
+        if not c.lane:  # a swimlane runs the whole length: it is cut with the flow
+            spans.append((c.x, c.x + c.width) if axes.horizontal else (c.y, c.y + c.height))
     spans.sort()
     merged: list[tuple[float, float]] = []
     for lo, hi in spans:
@@ -194,7 +196,7 @@ def _apply(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) 
         return axes.xy(_u(p, axes) + bands[k].shift_u, _v(p, axes) + bands[k].shift_v)
 
     home = {n.id: _band_of(_centre_u(n, axes), bands) for n in diagram.nodes}
-    for c in diagram.clusters:  # a group's nodes go where its box goes
+    for c in (c for c in diagram.clusters if not c.lane):  # a group's nodes go with its box
         k = _band_of(_u((c.x + c.width / 2, c.y + c.height / 2), axes), bands)
         home.update(dict.fromkeys(c.node_ids, k))
     nodes = {n.id: n for n in diagram.nodes}
@@ -221,8 +223,40 @@ def _apply(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) 
         n.x, n.y = move((n.x, n.y), home[n.id])
     for t in diagram.texts:
         t.x, t.y = move((t.x, t.y), _band_of(_u((t.x, t.y), axes), bands))
-    for c in diagram.clusters:
+    blocks = [c for c in diagram.clusters if not c.lane]
+    for c in blocks:
         c.x, c.y = move((c.x, c.y), home[c.node_ids[0]])
+    lanes = [c for c in diagram.clusters if c.lane]
+    diagram.clusters = blocks + [
+        p for c in lanes for p in _cut_lane(c, runs, bands, home, move, axes)
+    ]
+
+
+def _cut_lane(
+    lane: Cluster,
+    runs: list[list[tuple[float, float]]],
+    bands: list[_Band],
+    home: dict[str, int],
+    move: Callable[[Point, int], Point],
+    axes: Axes,
+) -> list[Cluster]:
+    """A swimlane cut into one piece per band that holds its nodes, each piece as far past the
+    band's ends as the lane reached past the flow's ends."""
+    lo_u, hi_u = (
+        (lane.x, lane.x + lane.width) if axes.horizontal else (lane.y, lane.y + lane.height)
+    )
+    lo_v = lane.y if axes.horizontal else lane.x
+    thick = lane.height if axes.horizontal else lane.width
+    before, after = runs[0][0][0] - lo_u, hi_u - runs[-1][-1][1]
+    pieces = []
+    for k, run in enumerate(runs):
+        ids = [i for i in lane.node_ids if home[i] == k]
+        if not ids:
+            continue
+        x, y = move(axes.xy(run[0][0] - before, lo_v), k)
+        w, h = axes.wh(run[-1][1] - run[0][0] + before + after, thick)
+        pieces.append(Cluster(lane.label, ids, x, y, w, h, lane=True))
+    return pieces
 
 
 def _extent_across(diagram: Diagram, axes: Axes, lo_u: float, hi_u: float) -> tuple[float, float]:
@@ -233,7 +267,7 @@ def _extent_across(diagram: Diagram, axes: Axes, lo_u: float, hi_u: float) -> tu
         if lo_u <= _centre_u(n, axes) <= hi_u:
             vs += list(_span_v(n, axes))
     for c in diagram.clusters:
-        if lo_u <= _u((c.x + c.width / 2, c.y + c.height / 2), axes) <= hi_u:
+        if c.lane or lo_u <= _u((c.x + c.width / 2, c.y + c.height / 2), axes) <= hi_u:
             vs += [c.y, c.y + c.height] if axes.horizontal else [c.x, c.x + c.width]
     points = [(t.x, t.y) for t in diagram.texts] + [p for e in diagram.edges for p in e.route]
     vs += [_v(p, axes) for p in points if lo_u <= _u(p, axes) <= hi_u]
