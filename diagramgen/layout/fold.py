@@ -1,10 +1,13 @@
 """Long drawings folded like lines of text, so a 30-step chain is not a 5,000-pixel strip.
 
-A laid-out flow or block stack wider than 2.5:1 (or, running down, taller than 1:2) is
-cut between its ranks into bands; the bands are stacked across the flow (rows under each other
-for a horizontal drawing, columns side by side for a vertical one), each still read in the
-flow's direction. An edge that crosses a cut leaves its band past the band's end, runs along
-the gap between the bands in a lane of its own, and comes into the next band from its start.
+A laid-out flow or block stack wider than 2.5:1 (or, running down, taller than 1:2), or
+running across too wide for its smallest label to read in a 400-pixel thumbnail, is cut
+between its ranks into as few bands as bring it within those bounds; the bands are stacked
+across the flow (rows under each other for a horizontal drawing, columns side by side for a
+vertical one), each still read in the flow's direction. An edge that crosses a cut leaves its
+band past the band's end, runs along the gap between the bands in a lane of its own, and comes
+into the next band from its start. A group box goes whole into one band; a swimlane is cut,
+a piece in each band that holds its nodes.
 """
 
 from __future__ import annotations
