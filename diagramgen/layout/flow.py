@@ -47,6 +47,7 @@ TYPE_SHAPE = {
 MEANING_TYPES = ("decision", "data", "db")  # their shape says what they are
 TYPE_FILL = {"process": 0, "func": 0, "model": 1, "data": 2, "db": 3, "text": 2, "image": 2}
 Link = tuple[int, int, str]  # source, target, label
+Placed = tuple[list[Point], list[list[Point]], list[list[float | None]]]  # centres, routes, spots
 
 
 @dataclass
@@ -250,7 +251,7 @@ def _blocks(
     members: list[list[int]],
     axes: Axes,
     diagram: Diagram,
-) -> tuple[list[Point], list[list[Point]], list[list[float | None]]]:
+) -> Placed:
     """Each group laid out on its own and standing as one block in the flow around it; the
     groups' boxes go into `diagram`. Node centres, link routes, label spots."""
     sides: list[dict[int, bool]] = [{} for _ in members]
@@ -305,7 +306,7 @@ def _swimlanes(
     members: list[list[int]],
     axes: Axes,
     diagram: Diagram,
-) -> tuple[list[Point], list[list[Point]], list[list[float | None]]]:
+) -> Placed:
     """Groups the flow goes out of and back into, drawn as bands (`lanes`) over a layout of
     the whole flow; the bands go into `diagram` as its group boxes."""
     flat = place_graph(sizes, links, axes)

@@ -112,12 +112,13 @@ def fold_long(diagram: Diagram, orientation: Orientation, margin: float = 0.0) -
     readable = THUMBNAIL * min(fonts, default=14.0) / LEGIBLE
     shaped = None  # the fewest bands within the aspect bounds, should none also read
     shortest, last = float("inf"), 0
+    unfolded = content_box(diagram)  # the same for every count tried
     for count in range(1, len(slots) + 1):
         runs = _splits(slots, count)
         if len(runs) == last:
             continue  # no new cut: the same folding as before
         last = len(runs)
-        length, width = _canvas(diagram, axes, runs, margin)
+        length, width = _canvas(diagram, axes, runs, margin, unfolded)
         aspect = _aspect(length, width, axes)
         if (aspect < LEAST) if axes.horizontal else (aspect > MOST):
             break  # folded too far: more bands only make it worse
@@ -150,10 +151,15 @@ def _folds_within(
 
 
 def _canvas(
-    diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]], margin: float
+    diagram: Diagram,
+    axes: Axes,
+    runs: list[list[tuple[float, float]]],
+    margin: float,
+    unfolded: tuple[float, float, float, float],
 ) -> tuple[float, float]:
-    """(along, across) the flow: the canvas once folded into these runs, lanes included."""
-    left, top, right, bottom = content_box(diagram)
+    """(along, across) the flow: the canvas once folded into these runs, lanes included;
+    `unfolded` is the drawing's content box before folding."""
+    left, top, right, bottom = unfolded
     lo_u, hi_u = (left, right) if axes.horizontal else (top, bottom)
     if len(runs) == 1:
         across = bottom - top if axes.horizontal else right - left

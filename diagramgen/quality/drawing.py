@@ -123,14 +123,18 @@ def path_turning(path: list[tuple[float, float]]) -> float:
 
 def _label_hits(diagram: Diagram, paths: list[list[tuple[float, float]]], edges: list[Edge]) -> int:
     """(edge, label) pairs where an edge's line runs through another edge's label box."""
-    labelled = [e for e in diagram.edges if e.label and e.label_at is not None]
+    labelled = [
+        (e, edge_label_box(e.label, e.label_at))
+        for e in diagram.edges
+        if e.label and e.label_at is not None
+    ]
     segs = [(*a, *b) for path in paths for a, b in itertools.pairwise(path)]
     owner = [k for k, path in enumerate(paths) for _ in range(len(path) - 1)]
     if not labelled or not segs:
         return 0
-    boxes = np.array([edge_label_box(e.label, e.label_at) for e in labelled if e.label_at])
+    boxes = np.array([box for _, box in labelled])
     hits = segments_entering(np.array(segs, dtype=float), boxes)
-    return len({(owner[s], b) for s, b in hits if labelled[b] is not edges[owner[s]]})
+    return len({(owner[s], b) for s, b in hits if labelled[b][0] is not edges[owner[s]]})
 
 
 def _thumbnail_font(diagram: Diagram, labelled: list[Node]) -> float:
