@@ -105,27 +105,33 @@ def segments_entering(
     segs: np.ndarray, boxes: np.ndarray, cells: int = 400_000
 ) -> list[tuple[int, int]]:
     """(segment, box) index pairs where segment (x1, y1, x2, y2) passes through the inside of
-    box (left, top, right, bottom): Liang-Barsky clipping of every pair, `cells` pairs at a
-    time (memory grows with the block, not with segments x boxes)."""
+    box (left, top, right, bottom), in segment order: the pairs whose bounding boxes meet,
+    `cells` pairs tested at a time (memory grows with the block, not with segments x boxes),
+    then Liang-Barsky clipping of those alone."""
     out: list[tuple[int, int]] = []
     if not len(segs) or not len(boxes):
         return out
+    lo, hi = np.minimum(segs[:, :2], segs[:, 2:]), np.maximum(segs[:, :2], segs[:, 2:])
     block = max(1, cells // len(boxes))
     for first in range(0, len(segs), block):
-        hit = np.argwhere(_entered(segs[first : first + block], boxes))
-        out += [(first + int(s), int(b)) for s, b in hit]
+        a, b = lo[first : first + block, None], hi[first : first + block, None]
+        near = (a[..., 0] < boxes[:, 2]) & (b[..., 0] > boxes[:, 0])
+        near &= (a[..., 1] < boxes[:, 3]) & (b[..., 1] > boxes[:, 1])
+        s, k = np.nonzero(near)
+        hit = _entered(segs[first + s], boxes[k])
+        out += [(first + int(i), int(j)) for i, j in zip(s[hit], k[hit], strict=True)]
     return out
 
 
 def _entered(segs: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-    """(S, B): does segment s pass through the inside of box b?"""
-    p, d = segs[:, None, 0:2], segs[:, None, 2:4] - segs[:, None, 0:2]
-    t0, t1 = np.zeros((len(segs), len(boxes))), np.ones((len(segs), len(boxes)))
+    """Does segment i pass through the inside of box i (pairwise, Liang-Barsky)?"""
+    p, d = segs[:, 0:2], segs[:, 2:4] - segs[:, 0:2]
+    t0, t1 = np.zeros(len(segs)), np.ones(len(segs))
     with np.errstate(divide="ignore", invalid="ignore"):
         for axis, lo, hi in ((0, 0, 2), (1, 1, 3)):
-            dd, pp = d[..., axis], p[..., axis]
-            ta, tb = (boxes[None, :, lo] - pp) / dd, (boxes[None, :, hi] - pp) / dd
-            inside = (pp > boxes[None, :, lo]) & (pp < boxes[None, :, hi])
+            dd, pp = d[:, axis], p[:, axis]
+            ta, tb = (boxes[:, lo] - pp) / dd, (boxes[:, hi] - pp) / dd
+            inside = (pp > boxes[:, lo]) & (pp < boxes[:, hi])
             parallel = dd == 0
             t0 = np.where(parallel, np.where(inside, t0, 2.0), np.maximum(t0, np.minimum(ta, tb)))
             t1 = np.where(parallel, np.where(inside, t1, -1.0), np.minimum(t1, np.maximum(ta, tb)))

@@ -100,6 +100,20 @@ def test_a_long_chain_wraps_within_the_aspect_bounds() -> None:
         assert 0.5 <= diagram.width / diagram.height <= 2.5, (diagram.width, diagram.height)
 
 
+def test_a_three_step_chain_turns_at_its_last_step() -> None:
+    """a -> b -> c in a row is 5:1; it folds into a -> b with c straight under b."""
+    plan = 'flow horizontal\nnode a "spectrogram"\nnode b "acoustic model"\n'
+    plan += 'node c "beam search decoder"\na -> b -> c\nend\n'
+    diagram = layout_plan(parse_plan(plan))
+    a, b, c = (diagram.node(i) for i in "abc")
+    assert a.y == pytest.approx(b.y) and a.x < b.x  # the row still reads left to right
+    assert c.x == pytest.approx(b.x) and c.top > b.bottom  # c turns under b
+    turn = next(e for e in diagram.edges if (e.source, e.target) == ("b", "c"))
+    assert turn.route == []  # straight down, not round the band's end
+    assert 0.5 <= diagram.width / diagram.height <= 2.5, (diagram.width, diagram.height)
+    _assert_clean(diagram)
+
+
 def test_seed_structures_fit_and_read_as_thumbnails(seed_benchmark: list[dict]) -> None:
     """Every drawing of the seed benchmark's structures (up to 30 nodes) keeps within 1:2 ..
     2.5:1, and its smallest label reads at 7 px or more once shown 400 px wide."""

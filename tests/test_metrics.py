@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import itertools
+import random
 import statistics
+
+import numpy as np
 
 from diagramgen.diagram import Diagram, Edge, Node, Shape
 from diagramgen.formats.nodelist import node_list_to_diagram
 from diagramgen.formats.plan import parse_plan
+from diagramgen.geometry import segment_hits_box, segments_entering
 from diagramgen.layout import layout_plan
-from diagramgen.quality.metrics import readability
+from diagramgen.quality.metrics import _crossing_pairs, _orient, readability
 from diagramgen.seedbench.intended import intended_to_plan
 
 
@@ -47,6 +52,54 @@ def test_crossing_and_edge_through_node() -> None:
     assert readability(d).crossings == 1
     d.nodes.append(_box("m", 300, 300))
     assert readability(d).edges_through_nodes == 2
+
+
+def _random_segments(rng: random.Random, count: int) -> np.ndarray:
+    """Short and long, slanted and axis-aligned segments, as a routed drawing has."""
+    out = []
+    for _ in range(count):
+        x, y = rng.uniform(0, 1000), rng.uniform(0, 1000)
+        reach = rng.choice([20, 80, 900])
+        kind = rng.random()
+        dx = 0.0 if kind < 0.3 else rng.uniform(-reach, reach)
+        dy = 0.0 if 0.3 <= kind < 0.6 else rng.uniform(-reach, reach)
+        out.append((x, y, x + dx, y + dy))
+    return np.array(out)
+
+
+def test_the_crossing_sweep_finds_every_crossing_pair_and_no_other() -> None:
+    segs = _random_segments(random.Random(3), 300)
+    expected = []
+    for i, j in itertools.combinations(range(len(segs)), 2):
+        a, b, c, d = segs[i, :2], segs[i, 2:], segs[j, :2], segs[j, 2:]
+        if (
+            _orient(c, d, a) * _orient(c, d, b) < -1e-6
+            and _orient(a, b, c) * _orient(a, b, d) < -1e-6
+        ):
+            expected.append((i, j))
+    assert len(expected) > 100
+    for chunk in (1, 97, 1_000_000):  # one pair a time, many small chunks, all at once
+        assert sorted(_crossing_pairs(segs, chunk)) == expected
+
+
+def test_segments_entering_boxes_agrees_with_clipping_each_pair() -> None:
+    rng = random.Random(4)
+    segs = _random_segments(rng, 200)
+    boxes = np.array(
+        [
+            (x, y, x + rng.uniform(10, 200), y + rng.uniform(10, 100))
+            for x, y in ((rng.uniform(0, 1000), rng.uniform(0, 1000)) for _ in range(40))
+        ]
+    )
+    expected = [
+        (s, b)
+        for s in range(len(segs))
+        for b in range(len(boxes))
+        if segment_hits_box(tuple(segs[s, :2]), tuple(segs[s, 2:]), tuple(boxes[b]))
+    ]
+    assert len(expected) > 50
+    for cells in (1, 333, 400_000):
+        assert segments_entering(segs, boxes, cells) == expected
 
 
 def test_label_overflow_contrast_and_unlabelled() -> None:

@@ -181,7 +181,7 @@ def block_layout(plan: Plan) -> Diagram:
                 max(lines_h, _extent(tensor, biggest_side, biggest_n)),
             )
         else:
-            along, across = lines_h, max(text_w, 1.6 * _extent(tensor, biggest_side, biggest_n))
+            along, across = lines_h, max(text_w, 1.2 * _extent(tensor, biggest_side, biggest_n))
         sized[i] = (along, across, label)
     _shrink_with_the_tensor(plan, shapes, sized, axes)
 

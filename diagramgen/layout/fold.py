@@ -6,8 +6,9 @@ between its ranks into as few bands as bring it within those bounds; the bands a
 across the flow (rows under each other for a horizontal drawing, columns side by side for a
 vertical one), each still read in the flow's direction. An edge that crosses a cut leaves its
 band past the band's end, runs along the gap between the bands in a lane of its own, and comes
-into the next band from its start. A group box goes whole into one band; a swimlane is cut,
-a piece in each band that holds its nodes.
+into the next band from its start; where a band is a single node joined to its neighbour by
+one edge alone, the chain turns there instead (c straight under b). A group box goes whole
+into one band; a swimlane is cut, a piece in each band that holds its nodes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import copy
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from diagramgen.diagram import Cluster, Diagram, Node, Orientation, Point
 from diagramgen.layout.canvas import content_box
@@ -103,7 +104,7 @@ def fold_long(diagram: Diagram, orientation: Orientation, margin: float = 0.0) -
     across, too wide for its smallest label to read in a 400-pixel thumbnail; no-op otherwise.
     Sizes are those of the canvas to be: `margin` on every side, the lanes past the bands."""
     axes = Axes(orientation)
-    if len(diagram.nodes) < 4:
+    if len(diagram.nodes) < 3:
         return
     slots = _slots(diagram, axes)
     if len(slots) < 2:
@@ -133,7 +134,10 @@ def fold_long(diagram: Diagram, orientation: Orientation, margin: float = 0.0) -
         ):
             shaped = runs
             break
-    if shaped is not None and len(shaped) > 1:
+    if shaped is None or len(shaped) < 2:
+        return
+    # three nodes fold only where every cut turns: wrapped like text they read worse than a row
+    if len(diagram.nodes) > 3 or _apply(copy.deepcopy(diagram), axes, shaped) == 0:
         _apply(diagram, axes, shaped)
 
 
@@ -181,8 +185,9 @@ def _band_of(u: float, bands: list[_Band]) -> int:
     return len(bands) - 1
 
 
-def _apply(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) -> None:
-    """Move every part of the drawing into its band and route the edges that cross bands."""
+def _apply(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) -> int:
+    """Move every part of the drawing into its band and route the edges that cross bands;
+    returns how many hops between bands go round a band's end (those that turn do not)."""
     crossing = _crossings(diagram, axes, runs)
     extents = [_extent_across(diagram, axes, run[0][0], run[-1][1]) for run in runs]
     bands: list[_Band] = []
@@ -198,19 +203,23 @@ def _apply(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) 
         )
         for k in range(len(bands) - 1)
     ]
+    home = {n.id: _band_of(_centre_u(n, axes), bands) for n in diagram.nodes}
+    for c in (c for c in diagram.clusters if not c.lane):  # a group's nodes go with its box
+        k = _band_of(_u((c.x + c.width / 2, c.y + c.height / 2), axes), bands)
+        home.update(dict.fromkeys(c.node_ids, k))
+    straight = _turn(diagram, axes, runs, bands, home)
     ends = max(b.end + b.shift_u for b in bands) + BAND_GAP / 2
     start = runs[0][0][0] - BAND_GAP / 2
 
     def move(p: Point, k: int) -> Point:
         return axes.xy(_u(p, axes) + bands[k].shift_u, _v(p, axes) + bands[k].shift_v)
 
-    home = {n.id: _band_of(_centre_u(n, axes), bands) for n in diagram.nodes}
-    for c in (c for c in diagram.clusters if not c.lane):  # a group's nodes go with its box
-        k = _band_of(_u((c.x + c.width / 2, c.y + c.height / 2), axes), bands)
-        home.update(dict.fromkeys(c.node_ids, k))
     nodes = {n.id: n for n in diagram.nodes}
     pieces: list[list[Point | _Hop]] = []  # each edge: moved points, and the hops to bridge
-    for e in diagram.edges:
+    for index, e in enumerate(diagram.edges):
+        if index in straight:
+            pieces.append([])
+            continue
         src, dst = nodes[e.source], nodes[e.target]
         points = [(src.x, src.y), *e.route, (dst.x, dst.y)]
         ks = [home[src.id], *(_band_of(_u(p, axes), bands) for p in e.route), home[dst.id]]
@@ -226,6 +235,7 @@ def _apply(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) 
             e.label_at = move(e.label_at, _band_of(_u(e.label_at, axes), bands))
     hops = [h for piece in pieces for h in piece if isinstance(h, _Hop)]
     _bridge(hops, gaps, ends, start, axes)
+    bridged = len(hops)
     for e, piece in zip(diagram.edges, pieces, strict=True):
         e.route = [q for h in piece for q in (h.points if isinstance(h, _Hop) else [h])]
     for n in diagram.nodes:
@@ -239,6 +249,54 @@ def _apply(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) 
     diagram.clusters = blocks + [
         p for c in lanes for p in _cut_lane(c, runs, bands, home, move, axes)
     ]
+    return bridged
+
+
+def _turn(
+    diagram: Diagram,
+    axes: Axes,
+    runs: list[list[tuple[float, float]]],
+    bands: list[_Band],
+    home: dict[str, int],
+) -> set[int]:
+    """Where a band is a single node and one unlabelled edge alone joins it to the next band's
+    start or the last band's end, the chain turns there instead of wrapping like text: the
+    lone node moves right across from the node it joins (a 3-step chain a -> b -> c folds
+    into a -> b with c under b) and the edge runs straight. Updates `bands`; returns the
+    indices of the edges drawn straight."""
+    alone = [[n for n in diagram.nodes if home[n.id] == k] for k in range(len(bands))]
+    straight: set[int] = set()
+    moved: set[int] = set()
+    for k in range(len(bands) - 1):
+        over = [
+            i
+            for i, e in enumerate(diagram.edges)
+            if min(home[e.source], home[e.target]) <= k < max(home[e.source], home[e.target])
+        ]
+        if len(over) != 1:
+            continue
+        edge = diagram.edges[over[0]]
+        if edge.label or (home[edge.source], home[edge.target]) != (k, k + 1):
+            continue
+        src = [n for n in alone[k] if _within(n, runs[k][-1], axes)]
+        dst = [n for n in alone[k + 1] if _within(n, runs[k + 1][0], axes)]
+        if [n.id for n in src] != [edge.source] or [n.id for n in dst] != [edge.target]:
+            continue
+        u_src = _centre_u(src[0], axes) + bands[k].shift_u
+        u_dst = _centre_u(dst[0], axes) + bands[k + 1].shift_u
+        if len(alone[k + 1]) == 1:
+            bands[k + 1] = replace(bands[k + 1], shift_u=bands[k + 1].shift_u + u_src - u_dst)
+        elif len(alone[k]) == 1 and k not in moved:
+            bands[k] = replace(bands[k], shift_u=bands[k].shift_u + u_dst - u_src)
+        else:
+            continue
+        moved.add(k + 1)
+        straight.add(over[0])
+    return straight
+
+
+def _within(n: Node, slot: tuple[float, float], axes: Axes) -> bool:
+    return slot[0] <= _centre_u(n, axes) <= slot[1]
 
 
 def _cut_lane(

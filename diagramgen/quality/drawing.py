@@ -104,9 +104,13 @@ def _spacing(nodes: list[Node]) -> float:
     """How unevenly the nodes are spaced: the spread of nearest-neighbour distances."""
     if len(nodes) < 3:
         return 0.0
-    near = []
-    for a in nodes:
-        near.append(min(math.dist((a.x, a.y), (b.x, b.y)) for b in nodes if b is not a))
+    at = np.array([(n.x, n.y) for n in nodes], dtype=float)
+    near: list[float] = []
+    for first in range(0, len(at), 512):  # 512 rows at a time: memory bounded by n, not n²
+        rows = at[first : first + 512]
+        dist = np.hypot(rows[:, None, 0] - at[None, :, 0], rows[:, None, 1] - at[None, :, 1])
+        dist[np.arange(len(rows)), np.arange(first, first + len(rows))] = np.inf
+        near += dist.min(axis=1).tolist()
     mean = statistics.mean(near)
     return statistics.pstdev(near) / mean if mean > 0 else 0.0
 

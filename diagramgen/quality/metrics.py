@@ -100,19 +100,29 @@ def _shapes_overlap(a: Node, b: Node) -> bool:
     return nx * nx + ny * ny < 0.98
 
 
-def _gaps(nodes: list[Node]) -> tuple[int, int, float]:
-    """(overlapping pairs, cramped pairs, smallest gap) over all node pairs."""
+def _gaps(nodes: list[Node], block: int = 256) -> tuple[int, int, float]:
+    """(overlapping pairs, cramped pairs, smallest gap) over all node pairs, `block` nodes'
+    pairs with those after them at a time."""
     if len(nodes) < 2:
         return 0, 0, math.inf
     b = _boxes(nodes)
-    dx = np.maximum(b[:, None, 0], b[None, :, 0]) - np.minimum(b[:, None, 2], b[None, :, 2])
-    dy = np.maximum(b[:, None, 1], b[None, :, 1]) - np.minimum(b[:, None, 3], b[None, :, 3])
-    gap = np.where((dx < 0) & (dy < 0), np.maximum(dx, dy), np.hypot(dx.clip(0), dy.clip(0)))
-    upper = np.triu(np.ones_like(gap, dtype=bool), k=1)
-    hits = np.argwhere((dx < -0.5) & (dy < -0.5) & upper)
-    overlaps = sum(1 for i, j in hits if _shapes_overlap(nodes[i], nodes[j]))
-    cramped = int(((gap >= 0) & (gap < MIN_GAP) & upper).sum())
-    return overlaps, cramped, float(gap[upper].min())
+    overlaps = cramped = 0
+    smallest = math.inf
+    for first in range(0, len(b) - 1, block):
+        mine, theirs = b[first : first + block, None], b[None, first + 1 :]
+        dx = np.maximum(mine[..., 0], theirs[..., 0]) - np.minimum(mine[..., 2], theirs[..., 2])
+        dy = np.maximum(mine[..., 1], theirs[..., 1]) - np.minimum(mine[..., 3], theirs[..., 3])
+        inside = (dx < 0) & (dy < 0)
+        gap = np.where(inside, np.maximum(dx, dy), np.hypot(np.maximum(dx, 0), np.maximum(dy, 0)))
+        # row r is node first + r; column c is node first + 1 + c: keep the pairs after it
+        after = np.arange(gap.shape[1])[None, :] >= np.arange(gap.shape[0])[:, None]
+        hits = np.argwhere((dx < -0.5) & (dy < -0.5) & after)
+        overlaps += sum(
+            1 for r, c in hits if _shapes_overlap(nodes[first + r], nodes[first + 1 + c])
+        )
+        cramped += int(((gap >= 0) & (gap < MIN_GAP) & after).sum())
+        smallest = min(smallest, float(gap[after].min()))
+    return overlaps, cramped, smallest
 
 
 def _segments(diagram: Diagram, only: set[int] | None = None) -> tuple[np.ndarray, list[int]]:
@@ -155,36 +165,55 @@ def _orient(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> np.ndarray:
     return turn
 
 
-def _crossing_pairs(segs: np.ndarray, block: int = 256) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of segments that properly cross. Segments sorted by their left end
-    are taken a block at a time and tested only against those whose x-range can meet the
-    block's (memory grows with the block, not with S²)."""
-    lo_x, hi_x = np.minimum(segs[:, 0], segs[:, 2]), np.maximum(segs[:, 0], segs[:, 2])
-    lo_y, hi_y = np.minimum(segs[:, 1], segs[:, 3]), np.maximum(segs[:, 1], segs[:, 3])
-    order = np.argsort(lo_x, kind="stable")
-    starts = lo_x[order]
+def _crossing_pairs(segs: np.ndarray, chunk: int = 1_000_000) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of segments that properly cross. A sweep along the axis where fewer
+    segments' extents overlap: sorted by their low end, each segment is paired with those that
+    start within its extent, `chunk` pairs at a time (memory grows with the chunk, not with
+    S²); only pairs whose boxes also meet across are tested for a crossing."""
+    lo, hi = np.minimum(segs[:, :2], segs[:, 2:]), np.maximum(segs[:, :2], segs[:, 2:])
+    sweeps = []
+    for axis in (0, 1):
+        order = np.argsort(lo[:, axis], kind="stable")
+        stop = np.searchsorted(lo[order, axis], hi[order, axis], side="right")
+        sweeps.append((axis, order, np.maximum(stop - np.arange(len(order)) - 1, 0)))
+    axis, order, count = min(sweeps, key=lambda sweep: int(sweep[2].sum()))
+    ends = np.cumsum(count)
     pairs: list[tuple[int, int]] = []
-    eps = 1e-6
-    for first in range(0, len(order), block):
-        mine = order[first : first + block]
-        stop = int(np.searchsorted(starts, hi_x[mine].max(), side="right"))
-        theirs = order[first:stop]
-        # i's position in sorted order is below j's, and the boxes meet
-        later = np.arange(first, stop)[None, :] > np.arange(first, first + len(mine))[:, None]
-        meet = later & (lo_x[theirs][None, :] <= hi_x[mine][:, None])
-        meet &= (lo_y[theirs][None, :] <= hi_y[mine][:, None]) & (
-            hi_y[theirs][None, :] >= lo_y[mine][:, None]
+    first = 0
+    while first < len(order):
+        last = max(
+            first + 1, int(np.searchsorted(ends, ends[first] - count[first] + chunk, "right"))
         )
-        ii, jj = np.nonzero(meet)
-        if not len(ii):
-            continue
-        i, j = mine[ii], theirs[jj]
-        a, b, c, d = segs[i, 0:2], segs[i, 2:4], segs[j, 0:2], segs[j, 2:4]
-        hit = (_orient(c, d, a) * _orient(c, d, b) < -eps) & (
-            _orient(a, b, c) * _orient(a, b, d) < -eps
-        )
-        pairs += [(int(min(x, y)), int(max(x, y))) for x, y in zip(i[hit], j[hit], strict=True)]
+        pairs += _crossing(segs, lo, hi, 1 - axis, order, count, first, last)
+        first = last
     return pairs
+
+
+def _crossing(
+    segs: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    across: int,
+    order: np.ndarray,
+    count: np.ndarray,
+    first: int,
+    last: int,
+) -> list[tuple[int, int]]:
+    """The crossing pairs among sorted positions [first, last) and the segments after each."""
+    n = count[first:last]
+    if not n.sum():
+        return []
+    at = np.repeat(np.arange(first, last), n)
+    offset = np.arange(len(at)) - np.repeat(np.cumsum(n) - n, n)
+    i, j = order[at], order[at + 1 + offset]
+    meet = (lo[j, across] <= hi[i, across]) & (hi[j, across] >= lo[i, across])
+    i, j = i[meet], j[meet]
+    a, b, c, d = segs[i, 0:2], segs[i, 2:4], segs[j, 0:2], segs[j, 2:4]
+    eps = 1e-6
+    hit = (_orient(c, d, a) * _orient(c, d, b) < -eps) & (
+        _orient(a, b, c) * _orient(a, b, d) < -eps
+    )
+    return [(int(min(x, y)), int(max(x, y))) for x, y in zip(i[hit], j[hit], strict=True)]
 
 
 def _crossings(diagram: Diagram, segs: np.ndarray, owner: list[int]) -> int:
