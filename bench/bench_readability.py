@@ -6,7 +6,9 @@ through nodes; edges then drawn straight): the clean one should score higher in 
 of pairs. A degradation that cannot make a plan's drawing worse (a single row of a drawing
 already in one row; no swap in 30 tries adds a crossing) passes that plan over.
 Separation: each of 100 plans drawn in five random styles (orientation, palette, node shape):
-among the drawings that differ, how many pairs share a score to two decimals (goal: none).
+among the drawings that differ, how many pairs share a score to two decimals (goal: none);
+and the same among the pipeline's own candidates for seed-benchmark requests (`--candidates`,
+the embedded model; 0 skips it).
 
     .venv/bin/python bench/bench_readability.py [--write-docs] [--seed N]
 """
@@ -178,15 +180,48 @@ def separation(plans: int, seed: int = 1) -> Separation:
             variant = replace(plan, style=random_style(rng, example.kind))
             d = layout_plan(variant)
             drawn[to_svg(d)] = (readability(d).score, _geometry(d))
-        for (a, ga), (b, gb) in itertools.combinations(drawn.values(), 2):
-            tie = round(a, 2) == round(b, 2)
-            out.pairs += 1
-            out.ties += tie
-            if ga != gb:
-                out.moved_pairs += 1
-                out.moved_ties += tie
-                out.moved_ties_apart += tie and abs(a - b) >= 0.005
+        _count_ties(out, list(drawn.values()))
     return out
+
+
+def candidate_separation(requests: int) -> Separation:
+    """The pipeline's own candidates (embedded model, 5 per request, seed 0) for `requests`
+    seed-benchmark requests spread over the set (those refused are skipped): ties among the
+    pairs that differ."""
+    from diagramgen.jsonl import read_jsonl
+    from diagramgen.llm import Sampling, load_backend
+    from diagramgen.pipeline import generate
+    from diagramgen.request import OutOfScopeError
+
+    rows = read_jsonl(SEED_DATA / "seed_benchmark_200.jsonl")
+    step = max(1, len(rows) // requests)
+    backend = load_backend("embedded")
+    out, answered = Separation(), 0
+    for row in rows[::step] + rows[1::step]:  # refusals are skipped: the next spaced request
+        if answered == requests:
+            break
+        try:
+            result = generate(row["request"], 5, 3, backend, sampling=Sampling(seed=0))
+        except OutOfScopeError:
+            continue
+        answered += 1
+        drawn = {
+            to_svg(c.diagram): (c.scores["readability"] or 0.0, _geometry(c.diagram))
+            for c in result.candidates
+        }
+        _count_ties(out, list(drawn.values()))
+    return out
+
+
+def _count_ties(out: Separation, drawn: list[tuple[float, tuple[object, ...]]]) -> None:
+    for (a, ga), (b, gb) in itertools.combinations(drawn, 2):
+        tie = round(a, 2) == round(b, 2)
+        out.pairs += 1
+        out.ties += tie
+        if ga != gb:
+            out.moved_pairs += 1
+            out.moved_ties += tie
+            out.moved_ties_apart += tie and abs(a - b) >= 0.005
 
 
 def fitted(count: int = 300, seed: int = 2) -> list[str]:
@@ -216,11 +251,28 @@ def fitted(count: int = 300, seed: int = 2) -> list[str]:
     return rows
 
 
+def _candidate_line(requests: int) -> list[str]:
+    if not requests:
+        return []
+    sep = candidate_separation(requests)
+    return [
+        f"The pipeline's candidates ({requests} seed-benchmark requests, 5 candidates each, "
+        f"embedded model, seed 0): of {sep.pairs} pairs, {sep.moved_pairs} differ in where "
+        f"nodes or edges lie and {sep.moved_ties} of those share a score to two decimals "
+        f"({sep.moved_ties_apart} of them 0.005 or more apart); {sep.ties - sep.moved_ties} of "
+        f"the {sep.pairs - sep.moved_pairs} pairs that differ only in colour or corner style do.",
+        "",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--pairs", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0, help="calibration plans and degradations")
+    parser.add_argument(
+        "--candidates", type=int, default=40, help="seed requests sampled (0: no model)"
+    )
     args = parser.parse_args()
     cal = calibration(args.pairs, args.seed)
     wins, total = sum(cal.won.values()), sum(cal.tested.values())
@@ -246,6 +298,7 @@ def main() -> None:
             f"{sep.moved_ties} do, {sep.moved_ties_apart} of them 0.005 or more apart at the "
             "score's full three decimals.",
             "",
+            *_candidate_line(args.candidates),
             "Fitted layouts (up to 30 nodes):",
             "",
             "| drawings | count | aspect within 1:2 .. 2.5:1 | labels >= 7 px at 400 px wide |",
