@@ -264,7 +264,7 @@ def _turn(
     lone node moves right across from the node it joins (a 3-step chain a -> b -> c folds
     into a -> b with c under b) and the edge runs straight. Updates `bands`; returns the
     indices of the edges drawn straight."""
-    alone = [[n for n in diagram.nodes if home[n.id] == k] for k in range(len(bands))]
+    members = [[n for n in diagram.nodes if home[n.id] == k] for k in range(len(bands))]
     straight: set[int] = set()
     moved: set[int] = set()
     for k in range(len(bands) - 1):
@@ -278,15 +278,15 @@ def _turn(
         edge = diagram.edges[over[0]]
         if edge.label or (home[edge.source], home[edge.target]) != (k, k + 1):
             continue
-        src = [n for n in alone[k] if _within(n, runs[k][-1], axes)]
-        dst = [n for n in alone[k + 1] if _within(n, runs[k + 1][0], axes)]
+        src = [n for n in members[k] if _within(n, runs[k][-1], axes)]
+        dst = [n for n in members[k + 1] if _within(n, runs[k + 1][0], axes)]
         if [n.id for n in src] != [edge.source] or [n.id for n in dst] != [edge.target]:
             continue
         u_src = _centre_u(src[0], axes) + bands[k].shift_u
         u_dst = _centre_u(dst[0], axes) + bands[k + 1].shift_u
-        if len(alone[k + 1]) == 1:
+        if len(members[k + 1]) == 1:
             bands[k + 1] = replace(bands[k + 1], shift_u=bands[k + 1].shift_u + u_src - u_dst)
-        elif len(alone[k]) == 1 and k not in moved:
+        elif len(members[k]) == 1 and k not in moved:
             bands[k] = replace(bands[k], shift_u=bands[k].shift_u + u_dst - u_src)
         else:
             continue
