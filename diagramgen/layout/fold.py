@@ -207,7 +207,11 @@ def _apply(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) 
     for c in (c for c in diagram.clusters if not c.lane):  # a group's nodes go with its box
         k = _band_of(_u((c.x + c.width / 2, c.y + c.height / 2), axes), bands)
         home.update(dict.fromkeys(c.node_ids, k))
-    straight = _turn(diagram, axes, runs, bands, home)
+    visits = [  # the band of each edge's source, of each of its bends, and of its target
+        [home[e.source], *(_band_of(_u(p, axes), bands) for p in e.route), home[e.target]]
+        for e in diagram.edges
+    ]
+    straight = _turn(diagram, axes, runs, bands, home, visits)
     ends = max(b.end + b.shift_u for b in bands) + BAND_GAP / 2
     start = runs[0][0][0] - BAND_GAP / 2
 
@@ -222,7 +226,7 @@ def _apply(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) 
             continue
         src, dst = nodes[e.source], nodes[e.target]
         points = [(src.x, src.y), *e.route, (dst.x, dst.y)]
-        ks = [home[src.id], *(_band_of(_u(p, axes), bands) for p in e.route), home[dst.id]]
+        ks = visits[index]
         piece: list[Point | _Hop] = []
         for i in range(1, len(points)):
             if ks[i] != ks[i - 1]:
@@ -258,25 +262,23 @@ def _turn(
     runs: list[list[tuple[float, float]]],
     bands: list[_Band],
     home: dict[str, int],
+    visits: list[list[int]],
 ) -> set[int]:
     """Where a band is a single node and one unlabelled edge alone joins it to the next band's
     start or the last band's end, the chain turns there instead of wrapping like text: the
     lone node moves right across from the node it joins (a 3-step chain a -> b -> c folds
     into a -> b with c under b) and the edge runs straight. Updates `bands`; returns the
-    indices of the edges drawn straight."""
+    indices of the edges drawn straight. `home`: each node's band; `visits`: the bands each
+    edge passes through, from its source, by its bends, to its target."""
     members = [[n for n in diagram.nodes if home[n.id] == k] for k in range(len(bands))]
     straight: set[int] = set()
     moved: set[int] = set()
     for k in range(len(bands) - 1):
-        over = [
-            i
-            for i, e in enumerate(diagram.edges)
-            if min(home[e.source], home[e.target]) <= k < max(home[e.source], home[e.target])
-        ]
+        over = [i for i, ks in enumerate(visits) if min(ks) <= k < max(ks)]
         if len(over) != 1:
             continue
-        edge = diagram.edges[over[0]]
-        if edge.label or (home[edge.source], home[edge.target]) != (k, k + 1):
+        edge, ks = diagram.edges[over[0]], visits[over[0]]
+        if edge.label or (ks[0], ks[-1]) != (k, k + 1):
             continue
         src = [n for n in members[k] if _within(n, runs[k][-1], axes)]
         dst = [n for n in members[k + 1] if _within(n, runs[k + 1][0], axes)]
