@@ -114,6 +114,79 @@ def test_a_three_step_chain_turns_at_its_last_step() -> None:
     _assert_clean(diagram)
 
 
+def _turned(plan: str) -> Diagram:
+    """A 3-node flow laid out: it must fold within the aspect bounds, clean, no label hit."""
+    diagram = layout_plan(parse_plan(plan))
+    _assert_clean(diagram)
+    drawing = readability(diagram).drawing
+    assert drawing is not None and drawing.label_hits == 0
+    assert 0.5 <= diagram.width / diagram.height <= 2.5, (diagram.width, diagram.height)
+    return diagram
+
+
+def test_a_labelled_last_step_turns_with_its_label_on_the_turn() -> None:
+    diagram = _turned(
+        'flow horizontal\n"load app" -> "log store"\n"log store" -> "pack video" "sends results"\nend\n'
+    )
+    b, c = diagram.nodes[1], diagram.nodes[2]
+    turn = diagram.edges[1]
+    assert c.x == pytest.approx(b.x) and c.top > b.bottom and turn.route == []
+    assert turn.label_at is not None
+    assert turn.label_at[0] == pytest.approx(b.x) and b.bottom < turn.label_at[1] < c.top
+
+
+def test_a_step_looping_back_to_the_one_before_turns_and_loops_beside_both() -> None:
+    plan = 'flow horizontal\nnode a "test file"\nnode b "data warehouse" db\nnode c "test record"\n'
+    diagram = _turned(plan + 'a -> b -> c\nc -> b "next batch"\nend\n')
+    b, c = diagram.node("b"), diagram.node("c")
+    loop = next(e for e in diagram.edges if (e.source, e.target) == ("c", "b"))
+    assert c.x == pytest.approx(b.x) and c.top > b.bottom
+    assert len(loop.route) == 2 and all(p[0] > max(b.right, c.right) for p in loop.route)
+
+
+def test_a_three_step_cycle_folds_with_its_loop_bent_once() -> None:
+    plan = 'flow horizontal\nnode a "monitor patient"\nnode b "API gateway"\n'
+    diagram = _turned(plan + 'node c "filter shipment"\na -> b -> c\nc -> a "again"\nend\n')
+    loop = next(e for e in diagram.edges if (e.source, e.target) == ("c", "a"))
+    assert len(loop.route) == 1
+
+
+def test_a_step_after_a_group_turns_out_of_it() -> None:
+    """A group cannot be cut, so the chain turns at the one step after it."""
+    plan = 'flow horizontal\nnode a "reject shipment"\nnode b "summarize contract"\n'
+    plan += 'node c "ship query"\nnode d "encrypt token"\ngroup "Server": a, b, c\n'
+    diagram = _turned(plan + "a -> b -> c -> d\nend\n")
+    c, d, box = diagram.node("c"), diagram.node("d"), diagram.clusters[0]
+    assert d.x == pytest.approx(c.x) and d.top > box.y + box.height
+
+
+def test_a_group_too_long_to_read_whole_is_cut_where_its_chain_goes_on() -> None:
+    """A row whose group holds four of five steps is 5.7:1 with 5 px labels as a thumbnail;
+    the group is cut where one edge alone crosses, a labelled piece in each band."""
+    plan = 'flow horizontal\nnode a "download sample"\nnode b "Embed answer"\n'
+    plan += 'node c "Available?" decision\nnode d "Ship code"\nnode e "archive video"\n'
+    plan += 'group "Cloud": a, b, c, d\na -> b "over HTTP"\nb -> c\nc -> d "pass"\n'
+    diagram = _turned(plan + 'c -> e "fail"\nend\n')
+    drawing = readability(diagram).drawing
+    assert drawing is not None and drawing.thumbnail_font >= 7
+    pieces = diagram.clusters
+    assert len(pieces) == 2 and {p.label for p in pieces} == {"Cloud"}
+    assert sorted(i for p in pieces for i in p.node_ids) == ["a", "b", "c", "d"]
+    for piece in pieces:  # each piece holds its own nodes
+        for i in piece.node_ids:
+            n = diagram.node(i)
+            assert piece.x < n.left and n.right < piece.x + piece.width
+            assert piece.y < n.top and n.bottom < piece.y + piece.height
+
+
+def test_a_group_is_not_cut_where_several_edges_would_cross_the_cut() -> None:
+    plan = 'flow horizontal\nnode a "send shipment"\nnode b "Translate email"\n'
+    plan += 'node c "Merge order"\nnode d "feedback good enough?" decision\n'
+    plan += 'node e "Embed package"\nnode f "Refund model"\ngroup "Storage": a, b, c, d\n'
+    plan += 'a -> b -> c -> d\nd -> e "yes"\nd -> f "no"\ne -> c "next batch"\nend\n'
+    assert len(layout_plan(parse_plan(plan)).clusters) == 1
+
+
 def test_seed_structures_fit_and_read_as_thumbnails(seed_benchmark: list[dict]) -> None:
     """Every drawing of the seed benchmark's structures (up to 30 nodes) keeps within 1:2 ..
     2.5:1, and its smallest label reads at 7 px or more once shown 400 px wide."""

@@ -18,15 +18,17 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from diagramgen.diagram import Cluster, Diagram, Node, Orientation, Point
+from diagramgen.diagram import Cluster, Diagram, Edge, Node, Orientation, Point
+from diagramgen.geometry import segment_hits_box
 from diagramgen.layout.canvas import content_box
 from diagramgen.layout.layers import Axes
-from diagramgen.typeset import LEGIBLE, THUMBNAIL
+from diagramgen.typeset import LEGIBLE, THUMBNAIL, edge_label_box
 
 MOST = 2.5  # the widest a drawing running across may be (width : height) before it is folded
 LEAST = 0.5  # the narrowest a drawing running down may be
 BAND_GAP = 36.0  # between two bands, before the lanes of the edges crossing between them
 LANE = 8.0  # between two edges running side by side past a band's end or in a gap
+ARROW_ROOM = 10.0  # along an edge, kept clear of its label at each end (the arrowhead's)
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,12 @@ class _Band:
     shift_v: float  # added to v: moves the band across, past the bands before it
 
 
-def _slots(diagram: Diagram, axes: Axes) -> list[tuple[float, float]]:
-    """The along-the-flow intervals the nodes and group boxes occupy, merged where they overlap
-    (the ranks; a cut between two never splits a group)."""
+def _slots(diagram: Diagram, axes: Axes, whole: bool) -> list[tuple[float, float]]:
+    """The along-the-flow intervals the nodes and (`whole`) group boxes occupy, merged where
+    they overlap (the ranks; a cut between two never splits a whole group)."""
     spans = sorted(_span_u(n, axes) for n in diagram.nodes)
     for c in diagram.clusters:
-        if not c.lane:  # a swimlane runs the whole length: it is cut with the flow
+        if whole and not c.lane:  # a swimlane runs the whole length: it is cut with the flow
             spans.append((c.x, c.x + c.width) if axes.horizontal else (c.y, c.y + c.height))
     spans.sort()
     merged: list[tuple[float, float]] = []
@@ -106,11 +108,32 @@ def fold_long(diagram: Diagram, orientation: Orientation, margin: float = 0.0) -
     axes = Axes(orientation)
     if len(diagram.nodes) < 3:
         return
-    slots = _slots(diagram, axes)
-    if len(slots) < 2:
-        return
     fonts = [n.font_size for n in diagram.nodes if n.label]
     readable = THUMBNAIL * min(fonts, default=14.0) / LEGIBLE
+    runs, reads = _choose(diagram, axes, margin, readable, whole=True)
+    if not reads and any(not c.lane for c in diagram.clusters):
+        cut, cut_reads = _choose(diagram, axes, margin, readable, whole=False)
+        if (
+            cut is not None and cut_reads and len(cut) > 1
+        ):  # a group too long to read whole is cut, a piece in each band
+            _apply(diagram, axes, cut, whole=False)
+            return
+    if runs is None or len(runs) < 2:
+        return
+    # three nodes fold only where every cut turns: wrapped like text they read worse than a row
+    if len(diagram.nodes) > 3 or _apply(copy.deepcopy(diagram), axes, runs) == 0:
+        _apply(diagram, axes, runs)
+
+
+def _choose(
+    diagram: Diagram, axes: Axes, margin: float, readable: float, whole: bool
+) -> tuple[list[list[tuple[float, float]]] | None, bool]:
+    """The fewest bands that bring the drawing within the aspect bounds and (running across)
+    no wider than `readable`, and True; else the fewest within the aspect bounds (or None),
+    and False. `whole`: groups are never cut."""
+    slots = _slots(diagram, axes, whole)
+    if len(slots) < 2:
+        return None, False
     shaped = None  # the fewest bands within the aspect bounds, should none also read
     shortest, last = float("inf"), 0
     unfolded = content_box(diagram)  # the same for every count tried
@@ -119,7 +142,7 @@ def fold_long(diagram: Diagram, orientation: Orientation, margin: float = 0.0) -
         if len(runs) == last:
             continue  # no new cut: the same folding as before
         last = len(runs)
-        length, width = _canvas(diagram, axes, runs, margin, unfolded)
+        length, width = _canvas(diagram, axes, runs, margin, unfolded, whole)
         aspect = _aspect(length, width, axes)
         if (aspect < LEAST) if axes.horizontal else (aspect > MOST):
             break  # folded too far: more bands only make it worse
@@ -128,27 +151,45 @@ def fold_long(diagram: Diagram, orientation: Orientation, margin: float = 0.0) -
         shortest = length
         if not LEAST <= aspect <= MOST:
             continue  # still too long
+        if not whole and not _threads(diagram, axes, runs):
+            continue
         shaped = shaped or runs
         if (not axes.horizontal or length <= readable) and _folds_within(
-            diagram, axes, runs, margin, readable
+            diagram, axes, runs, margin, readable, whole
         ):
-            shaped = runs
-            break
-    if shaped is None or len(shaped) < 2:
-        return
-    # three nodes fold only where every cut turns: wrapped like text they read worse than a row
-    if len(diagram.nodes) > 3 or _apply(copy.deepcopy(diagram), axes, shaped) == 0:
-        _apply(diagram, axes, shaped)
+            return runs, True
+    return shaped, False
+
+
+def _threads(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) -> bool:
+    """Does every cut through a group box cut one edge alone (the group's chain going on into
+    the next band)? Cut where more cross, a group falls apart into tangles."""
+    cuts = [(a[-1][1] + b[0][0]) / 2 for a, b in itertools.pairwise(runs)]
+    spans = [
+        (c.x, c.x + c.width) if axes.horizontal else (c.y, c.y + c.height)
+        for c in diagram.clusters
+        if not c.lane
+    ]
+    crossing = _crossings(diagram, axes, runs)
+    return all(
+        count <= 1 or not any(lo < cut < hi for lo, hi in spans)
+        for cut, count in zip(cuts, crossing, strict=True)
+    )
 
 
 def _folds_within(
-    diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]], margin: float, most: float
+    diagram: Diagram,
+    axes: Axes,
+    runs: list[list[tuple[float, float]]],
+    margin: float,
+    most: float,
+    whole: bool,
 ) -> bool:
     """Folded for real (on a copy), is the canvas within the aspect bounds, and (running
     across) no wider than `most`? The estimate is close, not exact."""
     trial = copy.deepcopy(diagram) if len(runs) > 1 else diagram
     if len(runs) > 1:
-        _apply(trial, axes, runs)
+        _apply(trial, axes, runs, whole)
     left, top, right, bottom = content_box(trial)
     width, height = right - left + 2 * margin, bottom - top + 2 * margin
     return LEAST <= width / height <= MOST and (not axes.horizontal or width <= most)
@@ -160,6 +201,7 @@ def _canvas(
     runs: list[list[tuple[float, float]]],
     margin: float,
     unfolded: tuple[float, float, float, float],
+    whole: bool,
 ) -> tuple[float, float]:
     """(along, across) the flow: the canvas once folded into these runs, lanes included;
     `unfolded` is the drawing's content box before folding."""
@@ -172,7 +214,7 @@ def _canvas(
     lanes = LANE * sum(_crossings(diagram, axes, runs))
     length = max(run[-1][1] - run[0][0] for run in runs)
     length += max(overhang, BAND_GAP + 2 * lanes)  # each hop's lanes past the ends and starts
-    extents = [_extent_across(diagram, axes, run[0][0], run[-1][1]) for run in runs]
+    extents = [_extent_across(diagram, axes, run[0][0], run[-1][1], whole) for run in runs]
     width = sum(hi - lo for lo, hi in extents) + (len(runs) - 1) * BAND_GAP + lanes
     return length + 2 * margin, width + 2 * margin
 
@@ -185,11 +227,14 @@ def _band_of(u: float, bands: list[_Band]) -> int:
     return len(bands) - 1
 
 
-def _apply(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) -> int:
-    """Move every part of the drawing into its band and route the edges that cross bands;
+def _apply(
+    diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]], whole: bool = True
+) -> int:
+    """Move every part of the drawing into its band and route the edges that cross bands
+    (`whole`: each group goes into one band; else a group is cut, a piece in each band);
     returns how many hops between bands go round a band's end (those that turn do not)."""
     crossing = _crossings(diagram, axes, runs)
-    extents = [_extent_across(diagram, axes, run[0][0], run[-1][1]) for run in runs]
+    extents = [_extent_across(diagram, axes, run[0][0], run[-1][1], whole) for run in runs]
     bands: list[_Band] = []
     top = extents[0][0]
     for k, run in enumerate(runs):
@@ -204,25 +249,29 @@ def _apply(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) 
         for k in range(len(bands) - 1)
     ]
     home = {n.id: _band_of(_centre_u(n, axes), bands) for n in diagram.nodes}
-    for c in (c for c in diagram.clusters if not c.lane):  # a group's nodes go with its box
+    for c in (c for c in diagram.clusters if whole and not c.lane):  # nodes go with their box
         k = _band_of(_u((c.x + c.width / 2, c.y + c.height / 2), axes), bands)
         home.update(dict.fromkeys(c.node_ids, k))
     visits = [  # the band of each edge's source, of each of its bends, and of its target
         [home[e.source], *(_band_of(_u(p, axes), bands) for p in e.route), home[e.target]]
         for e in diagram.edges
     ]
-    straight = _turn(diagram, axes, runs, bands, home, visits)
+    widths = [bottom - top for top, bottom in gaps]
+    turns = _turn(diagram, axes, runs, bands, home, visits, widths)
     ends = max(b.end + b.shift_u for b in bands) + BAND_GAP / 2
     start = runs[0][0][0] - BAND_GAP / 2
 
     def move(p: Point, k: int) -> Point:
         return axes.xy(_u(p, axes) + bands[k].shift_u, _v(p, axes) + bands[k].shift_v)
 
+    turned: dict[int, list[Point]] = {}
+    for turn in turns:
+        turned.update(_turned_routes(diagram, axes, turn, lambda n: move((n.x, n.y), home[n.id])))
     nodes = {n.id: n for n in diagram.nodes}
     pieces: list[list[Point | _Hop]] = []  # each edge: moved points, and the hops to bridge
     for index, e in enumerate(diagram.edges):
-        if index in straight:
-            pieces.append([])
+        if index in turned:
+            pieces.append(list(turned[index]))
             continue
         src, dst = nodes[e.source], nodes[e.target]
         points = [(src.x, src.y), *e.route, (dst.x, dst.y)]
@@ -242,18 +291,35 @@ def _apply(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) 
     bridged = len(hops)
     for e, piece in zip(diagram.edges, pieces, strict=True):
         e.route = [q for h in piece for q in (h.points if isinstance(h, _Hop) else [h])]
+    blocks = [c for c in diagram.clusters if not c.lane]
+    if whole:
+        for c in blocks:
+            c.x, c.y = move((c.x, c.y), home[c.node_ids[0]])
+    else:
+        blocks = [p for c in blocks for p in _cut_block(c, nodes, bands, home, move, axes)]
     for n in diagram.nodes:
         n.x, n.y = move((n.x, n.y), home[n.id])
     for t in diagram.texts:
         t.x, t.y = move((t.x, t.y), _band_of(_u((t.x, t.y), axes), bands))
-    blocks = [c for c in diagram.clusters if not c.lane]
-    for c in blocks:
-        c.x, c.y = move((c.x, c.y), home[c.node_ids[0]])
     lanes = [c for c in diagram.clusters if c.lane]
     diagram.clusters = blocks + [
         p for c in lanes for p in _cut_lane(c, runs, bands, home, move, axes)
     ]
     return bridged
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """A cut where the chain turns: its forward edge runs straight across the gap. A back edge
+    across the same cut, if any, goes from the lone node that turned: back to the node it came
+    from by looping round both nodes' sides (`side`: +1 past the bands' ends, -1 before their
+    starts, where neither band has anything beside them), or to another node of the band it
+    turned from with one bend, along its own band and then straight across the gap."""
+
+    forward: int  # index of the edge drawn straight
+    back: int | None
+    side: float
+    lone: str  # the node that moved to turn: the forward edge's target, or its source
 
 
 def _turn(
@@ -263,42 +329,146 @@ def _turn(
     bands: list[_Band],
     home: dict[str, int],
     visits: list[list[int]],
-) -> set[int]:
-    """Where a band is a single node and one unlabelled edge alone joins it to the next band's
-    start or the last band's end, the chain turns there instead of wrapping like text: the
-    lone node moves right across from the node it joins (a 3-step chain a -> b -> c folds
-    into a -> b with c under b) and the edge runs straight. Updates `bands`; returns the
-    indices of the edges drawn straight. `home`: each node's band; `visits`: the bands each
-    edge passes through, from its source, by its bends, to its target."""
+    gaps: list[float],
+) -> list[_Turn]:
+    """Where a band is a single node and one edge joins it to the next band's start or the last
+    band's end (and at most one edge goes back across that cut), the chain turns there instead
+    of wrapping like text: the lone node moves right across from the node it joins (a 3-step
+    chain a -> b -> c folds into a -> b with c under b) and the edge runs straight, its label on
+    it where the gap has room. Updates `bands`. `home`: each node's band; `visits`: the bands
+    each edge passes through, from its source, by its bends, to its target; `gaps`: how wide
+    each gap between bands is."""
     members = [[n for n in diagram.nodes if home[n.id] == k] for k in range(len(bands))]
-    straight: set[int] = set()
+    turns: list[_Turn] = []
     moved: set[int] = set()
     for k in range(len(bands) - 1):
         over = [i for i, ks in enumerate(visits) if min(ks) <= k < max(ks)]
-        if len(over) != 1:
+        if len(over) > 2 or any(not k <= b <= k + 1 for i in over for b in visits[i]):
             continue
-        edge, ks = diagram.edges[over[0]], visits[over[0]]
-        if edge.label or (ks[0], ks[-1]) != (k, k + 1):
+        forward = [i for i in over if (visits[i][0], visits[i][-1]) == (k, k + 1)]
+        back = [i for i in over if (visits[i][0], visits[i][-1]) == (k + 1, k)]
+        if len(forward) != 1 or len(forward) + len(back) != len(over):
             continue
-        src = [n for n in members[k] if _within(n, runs[k][-1], axes)]
-        dst = [n for n in members[k + 1] if _within(n, runs[k + 1][0], axes)]
-        if [n.id for n in src] != [edge.source] or [n.id for n in dst] != [edge.target]:
+        edge = diagram.edges[forward[0]]
+        if edge.label and not _label_fits(edge.label, gaps[k], axes):
             continue
-        u_src = _centre_u(src[0], axes) + bands[k].shift_u
-        u_dst = _centre_u(dst[0], axes) + bands[k + 1].shift_u
-        if len(members[k + 1]) == 1:
-            bands[k + 1] = replace(bands[k + 1], shift_u=bands[k + 1].shift_u + u_src - u_dst)
-        elif len(members[k]) == 1 and k not in moved:
-            bands[k] = replace(bands[k], shift_u=bands[k].shift_u + u_dst - u_src)
+        src, dst = _end_node(members[k], axes, 1.0), _end_node(members[k + 1], axes, -1.0)
+        if src is None or dst is None or (src.id, dst.id) != (edge.source, edge.target):
+            continue
+        u_src = _centre_u(src, axes) + bands[k].shift_u
+        u_dst = _centre_u(dst, axes) + bands[k + 1].shift_u
+        if len(members[k + 1]) == 1:  # nothing past either node's end: loop round there
+            k_moved, side, lone = k + 1, 1.0, edge.target
+        elif len(members[k]) == 1 and k not in moved:  # nothing before either's start
+            k_moved, side, lone = k, -1.0, edge.source
         else:
             continue
+        was = bands[k_moved]
+        shift = u_src - u_dst if k_moved == k + 1 else u_dst - u_src
+        bands[k_moved] = replace(was, shift_u=was.shift_u + shift)
+        turn = _Turn(forward[0], back[0] if back else None, side, lone)
+        if not _is_clear(diagram, axes, turn, bands, home):
+            bands[k_moved] = was
+            continue
         moved.add(k + 1)
-        straight.add(over[0])
-    return straight
+        turns.append(turn)
+    return turns
 
 
-def _within(n: Node, slot: tuple[float, float], axes: Axes) -> bool:
-    return slot[0] <= _centre_u(n, axes) <= slot[1]
+def _end_node(members: list[Node], axes: Axes, sign: float) -> Node | None:
+    """The one node farthest along a band (`sign` +1) or nearest its start (-1); None if two
+    share that place."""
+    if not members:
+        return None
+    key = [sign * _centre_u(n, axes) for n in members]
+    best = max(key)
+    ends = [n for n, k in zip(members, key, strict=True) if k >= best - 1e-6]
+    return ends[0] if len(ends) == 1 else None
+
+
+def _is_clear(
+    diagram: Diagram, axes: Axes, turn: _Turn, bands: list[_Band], home: dict[str, int]
+) -> bool:
+    """Do the turn's edges run without going through another node? The forward edge straight
+    across the gap; a back edge round the pair it turned between, or with its one bend."""
+    nodes = {n.id: n for n in diagram.nodes}
+    legs: list[tuple[str, str, list[Point]]] = []
+    forward = diagram.edges[turn.forward]
+    a, b = (_moved(nodes[i], axes, bands, home) for i in (forward.source, forward.target))
+    legs.append((forward.source, forward.target, [a, b]))
+    if turn.back is not None:
+        back = diagram.edges[turn.back]
+        if (back.source, back.target) != (forward.target, forward.source):
+            start, end = (_moved(nodes[i], axes, bands, home) for i in (back.source, back.target))
+            legs.append(
+                (back.source, back.target, [start, _corner(turn, back, start, end, axes), end])
+            )
+    return not any(
+        segment_hits_box(p, q, _moved_box(n, axes, bands[home[n.id]]))
+        for ends, far, path in legs
+        for n in diagram.nodes
+        if n.id not in (ends, far)
+        for p, q in itertools.pairwise(path)
+    )
+
+
+def _corner(turn: _Turn, back: Edge, start: Point, end: Point, axes: Axes) -> Point:
+    """Where a back edge to or from the lone node bends: along the lone node's band, across
+    from the other end."""
+    lone, other = (start, end) if back.source == turn.lone else (end, start)
+    return axes.xy(_u(other, axes), _v(lone, axes))
+
+
+def _moved(n: Node, axes: Axes, bands: list[_Band], home: dict[str, int]) -> Point:
+    band = bands[home[n.id]]
+    return axes.xy(_centre_u(n, axes) + band.shift_u, _v((n.x, n.y), axes) + band.shift_v)
+
+
+def _moved_box(n: Node, axes: Axes, band: _Band) -> tuple[float, float, float, float]:
+    dx, dy = axes.xy(band.shift_u, band.shift_v)
+    return (n.left + dx, n.top + dy, n.right + dx, n.bottom + dy)
+
+
+def _label_fits(label: str, gap: float, axes: Axes) -> bool:
+    """Does an edge label sit on an edge straight across a gap this wide, arrowhead clear?"""
+    left, top, right, bottom = edge_label_box(label, (0.0, 0.0))
+    return (bottom - top if axes.horizontal else right - left) + 2 * ARROW_ROOM <= gap
+
+
+def _turned_routes(
+    diagram: Diagram, axes: Axes, turn: _Turn, at: Callable[[Node], Point]
+) -> dict[int, list[Point]]:
+    """The routes of a turn's edges (`at`: a node's centre once moved), their labels placed:
+    the forward edge straight, its label halfway across the gap; a back edge to the node it
+    came from out of the lone node's side, along beside both and into the other's side; one to
+    another node along the lone node's band and straight across into it; its label on the
+    stretch beside the pair, or on the stretch along the band."""
+    nodes = {n.id: n for n in diagram.nodes}
+    forward = diagram.edges[turn.forward]
+    src, dst = nodes[forward.source], nodes[forward.target]
+    a, b = at(src), at(dst)
+    near = _v(a, axes) + (_span_v(src, axes)[1] - _span_v(src, axes)[0]) / 2
+    far = _v(b, axes) - (_span_v(dst, axes)[1] - _span_v(dst, axes)[0]) / 2
+    if forward.label:
+        forward.label_at = axes.xy(_u(a, axes), (near + far) / 2)
+    routes: dict[int, list[Point]] = {turn.forward: []}
+    if turn.back is None:
+        return routes
+    back = diagram.edges[turn.back]
+    start, end = at(nodes[back.source]), at(nodes[back.target])
+    if (back.source, back.target) == (forward.target, forward.source):
+        reach = max(_span_u(n, axes)[1] - _span_u(n, axes)[0] for n in (src, dst)) / 2
+        lane = _u(a, axes) + turn.side * (reach + 2 * LANE)
+        routes[turn.back] = [axes.xy(lane, _v(start, axes)), axes.xy(lane, _v(end, axes))]
+        label_at = axes.xy(lane, (near + far) / 2)
+    else:
+        corner = _corner(turn, back, start, end, axes)
+        routes[turn.back] = [corner]
+        lone = start if back.source == turn.lone else end
+        label_at = axes.xy((_u(lone, axes) + _u(corner, axes)) / 2, _v(corner, axes))
+    if back.label:
+        back.label_at = label_at
+    return routes
 
 
 def _cut_lane(
@@ -328,15 +498,50 @@ def _cut_lane(
     return pieces
 
 
-def _extent_across(diagram: Diagram, axes: Axes, lo_u: float, hi_u: float) -> tuple[float, float]:
+def _cut_block(
+    group: Cluster,
+    nodes: dict[str, Node],
+    bands: list[_Band],
+    home: dict[str, int],
+    move: Callable[[Point, int], Point],
+    axes: Axes,
+) -> list[Cluster]:
+    """A group box (not yet moved, nor its nodes) cut into one piece per band that holds its
+    nodes, each piece as far past its nodes there as the box reached past all of them."""
+    lo_u, hi_u = (
+        (group.x, group.x + group.width) if axes.horizontal else (group.y, group.y + group.height)
+    )
+    lo_v = group.y if axes.horizontal else group.x
+    thick = group.height if axes.horizontal else group.width
+    spans = [_span_u(nodes[i], axes) for i in group.node_ids]
+    before, after = min(lo for lo, _ in spans) - lo_u, hi_u - max(hi for _, hi in spans)
+    pieces = []
+    for k in range(len(bands)):
+        ids = [i for i in group.node_ids if home[i] == k]
+        if not ids:
+            continue
+        start = min(_span_u(nodes[i], axes)[0] for i in ids) - before
+        end = max(_span_u(nodes[i], axes)[1] for i in ids) + after
+        x, y = move(axes.xy(start, lo_v), k)
+        w, h = axes.wh(end - start, thick)
+        pieces.append(Cluster(group.label, ids, x, y, w, h))
+    return pieces
+
+
+def _extent_across(
+    diagram: Diagram, axes: Axes, lo_u: float, hi_u: float, whole: bool = True
+) -> tuple[float, float]:
     """How far across the flow the drawing reaches between lo_u and hi_u along it: nodes,
-    group boxes, captions and the bends of edges (lanes of skips and loops) all count."""
+    group boxes (`whole`: by their centre; else any box that reaches in), captions and the
+    bends of edges (lanes of skips and loops) all count."""
     vs: list[float] = []
     for n in diagram.nodes:
         if lo_u <= _centre_u(n, axes) <= hi_u:
             vs += list(_span_v(n, axes))
     for c in diagram.clusters:
-        if c.lane or lo_u <= _u((c.x + c.width / 2, c.y + c.height / 2), axes) <= hi_u:
+        c_lo, c_hi = (c.x, c.x + c.width) if axes.horizontal else (c.y, c.y + c.height)
+        inside = lo_u <= (c_lo + c_hi) / 2 <= hi_u if whole else c_lo < hi_u and lo_u < c_hi
+        if c.lane or inside:
             vs += [c.y, c.y + c.height] if axes.horizontal else [c.x, c.x + c.width]
     points = [(t.x, t.y) for t in diagram.texts] + [p for e in diagram.edges for p in e.route]
     vs += [_v(p, axes) for p in points if lo_u <= _u(p, axes) <= hi_u]
