@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import random
 
 import pytest
@@ -442,3 +443,21 @@ def test_both_pair_tables_count_what_a_swap_changes() -> None:
             before = count_crossings(g)
             layer[0], layer[1] = b, a
             assert count_crossings(g) - before == eager(b, a) - eager(a, b)
+
+
+def test_circles_are_as_small_as_their_largest_label_allows() -> None:
+    """Every circle takes the size the largest label needs, wrapped as it is drawn; a text block
+    of two short words does not get a circle sized for one 110 px line."""
+    from diagramgen.typeset import LABEL_LINE, label_lines
+
+    plan = 'flow horizontal shape=circle\n"register contract" -> "merge video" -> "message queue"\nend\n'
+    diagram = layout_plan(parse_plan(plan))
+    _assert_clean(diagram)
+    sizes = {(n.width, n.height) for n in diagram.nodes}
+    assert len(sizes) == 1
+    d = sizes.pop()[0]
+    assert d < 100, d  # was 141 with every label wrapped at 110 px
+    for n in diagram.nodes:  # the drawn lines sit inside the circle
+        lines = label_lines(n)
+        wide = max(text_width(line, n.font_size) for line in lines)
+        assert math.hypot(wide, len(lines) * n.font_size * LABEL_LINE) <= d

@@ -397,8 +397,8 @@ def _node_box(label: str, shape: Shape) -> tuple[float, float]:
     lines = wrap_label(label, FONT, wrap)
     tw = max(text_width(line, FONT) for line in lines)
     th = LINE_H * len(lines)
-    if shape is Shape.CIRCLE:  # the renderer wraps circle text to 3/4 of the diameter
-        d = max(64.0, math.hypot(tw, th) + 16, (tw + 6) / 0.75)
+    if shape is Shape.CIRCLE:
+        d = _circle_diameter(label) or max(64.0, math.hypot(tw, th) + 16, (tw + 6) / 0.75)
         return d, d
     if shape is Shape.DIAMOND:  # a text box of half the diagonals fits inside
         return max(110.0, 2 * tw + 28), max(64.0, 2 * th + 18)
@@ -408,6 +408,24 @@ def _node_box(label: str, shape: Shape) -> tuple[float, float]:
     if shape is Shape.CYLINDER:
         return max(96.0, tw + 28), max(58.0, th + 40)
     return max(96.0, tw + 28), max(44.0, th + 22)
+
+
+def _circle_diameter(label: str) -> float | None:
+    """The smallest circle (of those from wrapping the label 60..300 px wide) whose label, as
+    the renderer wraps it (to 3/4 of the diameter), sits inside with room to spare; None if
+    none does."""
+    best: float | None = None
+    for wrap in range(60, 301, 10):
+        d = max(64.0, *_circle_need(wrap_label(label, FONT, float(wrap))))
+        if max(_circle_need(wrap_label(label, FONT, 0.75 * d))) <= d and (best is None or d < best):
+            best = d
+    return best
+
+
+def _circle_need(lines: list[str]) -> tuple[float, float]:
+    """The diameters these lines need: to fit their text block, and their widest line in 3/4."""
+    tw = max(text_width(line, FONT) for line in lines)
+    return math.hypot(tw, LINE_H * len(lines)) + 16, (tw + 6) / 0.75
 
 
 def _place_label(
