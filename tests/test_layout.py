@@ -461,3 +461,21 @@ def test_circles_are_as_small_as_their_largest_label_allows() -> None:
         lines = label_lines(n)
         wide = max(text_width(line, n.font_size) for line in lines)
         assert math.hypot(wide, len(lines) * n.font_size * LABEL_LINE) <= d
+
+
+def test_a_fold_cuts_before_a_decision_rather_than_between_its_branches() -> None:
+    """Cut right after the decision, both branches would go round the band's end; a cut one step
+    earlier, where one edge alone crosses, is as short a fold."""
+    plan = "flow horizontal shape=circle\n"
+    names = "register contract,message queue,merge video,index release,index shipment"
+    names += ",monitor metrics,Is the request good enough?,review package,translate file,sort user"
+    for i, name in zip("abcdefghij", names.split(","), strict=True):
+        plan += f'node {i} "{name}"' + (" decision\n" if i == "g" else "\n")
+    plan += 'a -> c\nb -> c -> d -> e -> f -> g\ng -> h "yes"\ng -> i "no"\nh -> j\nend\n'
+    diagram = layout_plan(parse_plan(plan))
+    _assert_clean(diagram)
+    g = diagram.node("g")
+    for target in "hi":
+        branch = next(e for e in diagram.edges if (e.source, e.target) == ("g", target))
+        assert len(branch.route) < 3, branch.route  # not round a band's end
+        assert abs(diagram.node(target).y - g.y) < 150  # in the decision's band

@@ -13,6 +13,7 @@ into one band; a swimlane is cut, a piece in each band that holds its nodes.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import itertools
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from diagramgen.typeset import LEGIBLE, THUMBNAIL, edge_label_box
 MOST = 2.5  # the widest a drawing running across may be (width : height) before it is folded
 LEAST = 0.5  # the narrowest a drawing running down may be
 BAND_GAP = 36.0  # between two bands, before the lanes of the edges crossing between them
+EASE = 1.15  # how much longer than the shortest longest run a run may grow to cut fewer edges
 LANE = 8.0  # between two edges running side by side past a band's end or in a gap
 ARROW_ROOM = 10.0  # along an edge, kept clear of its label at each end (the arrowhead's)
 
@@ -90,6 +92,52 @@ def _splits(slots: list[tuple[float, float]], bands: int) -> list[list[tuple[flo
     return _pack(slots, hi)
 
 
+def _eased(
+    diagram: Diagram,
+    axes: Axes,
+    slots: list[tuple[float, float]],
+    runs: list[list[tuple[float, float]]],
+) -> list[list[tuple[float, float]]]:
+    """The runs with each cut moved, a slot or more, to where fewer edges cross it, as long as
+    no run grows past EASE times the longest: a row that ends at a decision sends both its
+    branches round the band's end; cut one step earlier, one edge does."""
+    if len(runs) < 2:
+        return runs
+    longest = EASE * max(run[-1][1] - run[0][0] for run in runs)
+    cuts = [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(slots)]
+    crossing = _edge_crossings(diagram, axes, cuts)
+    firsts = list(itertools.accumulate(len(run) for run in runs))[:-1]  # slot index of each cut
+    for j, first in enumerate(firsts):
+        lo = firsts[j - 1] + 1 if j else 1
+        hi = firsts[j + 1] - 1 if j + 1 < len(firsts) else len(slots) - 1
+        start = slots[firsts[j - 1] if j else 0][0]
+        end = slots[(firsts[j + 1] if j + 1 < len(firsts) else len(slots)) - 1][1]
+        fits = [
+            i
+            for i in range(lo, hi + 1)
+            if slots[i - 1][1] - start <= longest and end - slots[i][0] <= longest
+        ]
+        if fits:
+            firsts[j] = min(fits, key=lambda i: (crossing[i - 1], abs(i - first)))
+    bounds = [0, *firsts, len(slots)]
+    return [slots[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def _edge_crossings(diagram: Diagram, axes: Axes, cuts: list[float]) -> list[int]:
+    """How many edges cross each of these cuts along the flow (sorted)."""
+    nodes = {n.id: n for n in diagram.nodes}
+    lows, highs = [], []
+    for e in diagram.edges:
+        us = [_centre_u(nodes[e.source], axes), _centre_u(nodes[e.target], axes)]
+        us += [_u(p, axes) for p in e.route]
+        lows.append(min(us))
+        highs.append(max(us))
+    lows.sort()
+    highs.sort()
+    # edges crossing a cut: those starting before it less those ending before it
+    return [bisect.bisect_left(lows, c) - bisect.bisect_right(highs, c) for c in cuts]
+
+
 def _pack(slots: list[tuple[float, float]], longest: float) -> list[list[tuple[float, float]]]:
     """Slots into runs in order, each run as long as fits within `longest`."""
     runs = [[slots[0]]]
@@ -142,6 +190,7 @@ def _choose(
         if len(runs) == last:
             continue  # no new cut: the same folding as before
         last = len(runs)
+        runs = _eased(diagram, axes, slots, runs)
         length, width = _canvas(diagram, axes, runs, margin, unfolded, whole)
         aspect = _aspect(length, width, axes)
         if (aspect < LEAST) if axes.horizontal else (aspect > MOST):
