@@ -6,6 +6,7 @@ agree on what a label looks like.
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,21 +25,36 @@ LEGIBLE = 7.0  # px: the smallest label size a thumbnail can be read at
 Box = tuple[float, float, float, float]  # left, top, right, bottom
 
 
+HANGUL = FONTS / "DiagramgenHangul.ttf"  # Hangul only (NanumGothic, subset): DejaVu has none
+_HANGUL_RANGES = ((0x1100, 0x11FF), (0x3131, 0x318E), (0xAC00, 0xD7A3))
+
+
 def font_path(bold: bool = False) -> Path:
     """The shipped DejaVu Sans font file, regular or bold."""
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     return FONTS / name
 
 
+def font_files() -> list[Path]:
+    """Every shipped font: DejaVu Sans, and the Hangul that text falls back to."""
+    return [font_path(), font_path(bold=True), HANGUL]
+
+
 @lru_cache(maxsize=8)
-def _font(size_px: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(font_path()), size_px)
+def _font(size_px: int, hangul: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(HANGUL if hangul else font_path()), size_px)
+
+
+def _is_hangul(ch: str) -> bool:
+    return any(lo <= ord(ch) <= hi for lo, hi in _HANGUL_RANGES)
 
 
 @lru_cache(maxsize=4096)
 def text_width(text: str, font_size: float) -> float:
-    """Rendered width in pixels of one line of text in the shipped font."""
-    return float(_font(100).getlength(text)) * font_size / 100
+    """Rendered width in pixels of one line of text in the shipped fonts (Hangul in its own,
+    as the renderer falls back to it)."""
+    runs = [(k, "".join(g)) for k, g in itertools.groupby(text, key=_is_hangul)]
+    return sum(float(_font(100, k).getlength(run)) for k, run in runs) * font_size / 100
 
 
 def wrap_label(text: str, font_size: float, max_width: float, max_lines: int = 3) -> list[str]:

@@ -10,6 +10,7 @@ from PIL import Image
 from diagramgen.formats.plan import parse_plan
 from diagramgen.layout import layout_plan
 from diagramgen.render import save, to_png, to_svg
+from diagramgen.typeset import text_width
 
 FLOW = 'flow horizontal palette=blue\n"Load data" -> "Train model" -> "Evaluate"\n"Evaluate" -> "Train model" dashed\nend\n'
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -93,3 +94,15 @@ def test_a_repeated_block_stacks_copies_behind_it() -> None:
         len(list(root.iter(f"{SVG_NS}rect"))) == 1 + 3 + 2
     )  # background, block + 2 copies, others
     assert "Encoder layer × 6" in [t.text for t in root.iter(f"{SVG_NS}text")]
+
+
+def test_korean_labels_are_drawn_in_hangul_not_empty_boxes() -> None:
+    """DejaVu Sans has no Hangul; without the shipped fallback every syllable is the same
+    empty box, so two labels of as many syllables would draw the same pixels."""
+
+    def drawn(label: str) -> bytes:
+        return to_png(layout_plan(parse_plan(f'flow\nnode a "{label}"\nnode b "b"\na -> b\nend\n')))
+
+    assert drawn("이메일") != drawn("확인함")
+    assert text_width("이메일", 14) == pytest.approx(text_width("확인함", 14))
+    assert text_width("이메일 check", 14) > text_width("이메일", 14) + text_width("check", 14)

@@ -28,7 +28,7 @@ from diagramgen.typeset import (
     FONT_FAMILY,
     LABEL_LINE,
     edge_label_box,
-    font_path,
+    font_files,
     label_lines,
     text_width,
 )
@@ -213,7 +213,7 @@ def svg_to_png(svg: str, zoom: float = 1.0) -> bytes:
     return resvg_py.svg_to_bytes(
         svg_string=svg,
         skip_system_fonts=True,
-        font_files=[str(font_path()), str(font_path(bold=True))],
+        font_files=[str(f) for f in font_files()],
         font_family=FONT_FAMILY,
         sans_serif_family=FONT_FAMILY,
         zoom=zoom if zoom != 1.0 else None,
