@@ -137,12 +137,21 @@ def test_a_labelled_last_step_turns_with_its_label_on_the_turn() -> None:
 
 
 def test_a_step_looping_back_to_the_one_before_turns_and_loops_beside_both() -> None:
+    """Every cut of a <-> b <-> c is crossed twice; where the chain turns, the edge back runs
+    beside the two stacked nodes, not round a band's end."""
     plan = 'flow horizontal\nnode a "test file"\nnode b "data warehouse" db\nnode c "test record"\n'
-    diagram = _turned(plan + 'a -> b -> c\nc -> b "next batch"\nend\n')
-    b, c = diagram.node("b"), diagram.node("c")
-    loop = next(e for e in diagram.edges if (e.source, e.target) == ("c", "b"))
-    assert c.x == pytest.approx(b.x) and c.top > b.bottom
-    assert len(loop.route) == 2 and all(p[0] > max(b.right, c.right) for p in loop.route)
+    diagram = _turned(plan + 'a -> b -> c\nc -> b "next batch"\nb -> a "retry"\nend\n')
+    stacked = [
+        (e, diagram.node(e.source), diagram.node(e.target))
+        for e in diagram.edges
+        if diagram.node(e.source).x == pytest.approx(diagram.node(e.target).x)
+    ]
+    assert len(stacked) == 2  # the turn, and the edge back
+    back = next(e for e, s, t in stacked if e.route)
+    s, t = diagram.node(back.source), diagram.node(back.target)
+    assert len(back.route) == 2
+    beside = [p[0] > max(s.right, t.right) or p[0] < min(s.left, t.left) for p in back.route]
+    assert all(beside), back.route
 
 
 def test_a_three_step_cycle_folds_with_its_loop_bent_once() -> None:

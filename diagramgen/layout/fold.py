@@ -186,27 +186,29 @@ def _choose(
     shortest, last = float("inf"), 0
     unfolded = content_box(diagram)  # the same for every count tried
     for count in range(1, len(slots) + 1):
-        runs = _splits(slots, count)
-        if len(runs) == last:
+        plain = _splits(slots, count)
+        if len(plain) == last:
             continue  # no new cut: the same folding as before
-        last = len(runs)
-        runs = _eased(diagram, axes, slots, runs)
-        length, width = _canvas(diagram, axes, runs, margin, unfolded, whole)
+        last = len(plain)
+        length, width = _canvas(diagram, axes, plain, margin, unfolded, whole)
         aspect = _aspect(length, width, axes)
         if (aspect < LEAST) if axes.horizontal else (aspect > MOST):
             break  # folded too far: more bands only make it worse
         if length > shortest:
             break  # the lanes between bands now grow faster than the bands shrink
         shortest = length
-        if not LEAST <= aspect <= MOST:
-            continue  # still too long
-        if not whole and not _threads(diagram, axes, runs):
-            continue
-        shaped = shaped or runs
-        if (not axes.horizontal or length <= readable) and _folds_within(
-            diagram, axes, runs, margin, readable, whole
-        ):
-            return runs, True
+        eased = _eased(diagram, axes, slots, plain)
+        for runs in [eased, plain] if eased != plain else [plain]:  # fewer edges cut, if it reads
+            length, width = _canvas(diagram, axes, runs, margin, unfolded, whole)
+            if not LEAST <= _aspect(length, width, axes) <= MOST:
+                continue  # still too long
+            if not whole and not _threads(diagram, axes, runs):
+                continue
+            shaped = shaped or runs
+            if (not axes.horizontal or length <= readable) and _folds_within(
+                diagram, axes, runs, margin, readable, whole
+            ):
+                return runs, True
     return shaped, False
 
 
