@@ -398,7 +398,7 @@ def _node_box(label: str, shape: Shape) -> tuple[float, float]:
     tw = max(text_width(line, FONT) for line in lines)
     th = LINE_H * len(lines)
     if shape is Shape.CIRCLE:
-        d = _circle_diameter(label) or max(64.0, math.hypot(tw, th) + 16, (tw + 6) / 0.75)
+        d = _circle_diameter(label) or max(64.0, *_circle_need(lines))
         return d, d
     if shape is Shape.DIAMOND:  # a text box of half the diagonals fits inside
         return max(110.0, 2 * tw + 28), max(64.0, 2 * th + 18)

@@ -124,14 +124,15 @@ def _eased(
 
 
 def _edge_crossings(diagram: Diagram, axes: Axes, cuts: list[float]) -> list[int]:
-    """How many edges cross each of these cuts along the flow (sorted)."""
+    """How many edges cross each of these cuts along the flow: reach from before it to past it."""
     nodes = {n.id: n for n in diagram.nodes}
     lows, highs = [], []
     for e in diagram.edges:
         us = [_centre_u(nodes[e.source], axes), _centre_u(nodes[e.target], axes)]
         us += [_u(p, axes) for p in e.route]
-        lows.append(min(us))
-        highs.append(max(us))
+        if min(us) < max(us):  # an edge that stays at one place along the flow crosses no cut
+            lows.append(min(us))
+            highs.append(max(us))
     lows.sort()
     highs.sort()
     # edges crossing a cut: those starting before it less those ending before it
@@ -160,10 +161,9 @@ def fold_long(diagram: Diagram, orientation: Orientation, margin: float = 0.0) -
     readable = THUMBNAIL * min(fonts, default=14.0) / LEGIBLE
     runs, reads = _choose(diagram, axes, margin, readable, whole=True)
     if not reads and any(not c.lane for c in diagram.clusters):
+        # a group too long to read whole is cut, a piece in each band
         cut, cut_reads = _choose(diagram, axes, margin, readable, whole=False)
-        if (
-            cut is not None and cut_reads and len(cut) > 1
-        ):  # a group too long to read whole is cut, a piece in each band
+        if cut is not None and cut_reads and len(cut) > 1:
             _apply(diagram, axes, cut, whole=False)
             return
     if runs is None or len(runs) < 2:
@@ -317,7 +317,7 @@ def _apply(
 
     turned: dict[int, list[Point]] = {}
     for turn in turns:
-        turned.update(_turned_routes(diagram, axes, turn, lambda n: move((n.x, n.y), home[n.id])))
+        turned.update(_turned_routes(diagram, axes, turn, bands, home))
     nodes = {n.id: n for n in diagram.nodes}
     pieces: list[list[Point | _Hop]] = []  # each edge: moved points, and the hops to bridge
     for index, e in enumerate(diagram.edges):
@@ -363,13 +363,12 @@ def _apply(
 class _Turn:
     """A cut where the chain turns: its forward edge runs straight across the gap. A back edge
     across the same cut, if any, goes from the lone node that turned: back to the node it came
-    from by looping round both nodes' sides (`side`: +1 past the bands' ends, -1 before their
-    starts, where neither band has anything beside them), or to another node of the band it
-    turned from with one bend, along its own band and then straight across the gap."""
+    from by looping round both nodes' sides (past the bands' ends where the target moved,
+    before their starts where the source did: neither band has anything there), or to another
+    node of the band it turned from with one bend, along its own band and straight across."""
 
     forward: int  # index of the edge drawn straight
     back: int | None
-    side: float
     lone: str  # the node that moved to turn: the forward edge's target, or its source
 
 
@@ -409,15 +408,15 @@ def _turn(
         u_src = _centre_u(src, axes) + bands[k].shift_u
         u_dst = _centre_u(dst, axes) + bands[k + 1].shift_u
         if len(members[k + 1]) == 1:  # nothing past either node's end: loop round there
-            k_moved, side, lone = k + 1, 1.0, edge.target
+            k_moved, lone = k + 1, edge.target
         elif len(members[k]) == 1 and k not in moved:  # nothing before either's start
-            k_moved, side, lone = k, -1.0, edge.source
+            k_moved, lone = k, edge.source
         else:
             continue
         was = bands[k_moved]
         shift = u_src - u_dst if k_moved == k + 1 else u_dst - u_src
         bands[k_moved] = replace(was, shift_u=was.shift_u + shift)
-        turn = _Turn(forward[0], back[0] if back else None, side, lone)
+        turn = _Turn(forward[0], back[0] if back else None, lone)
         if not _is_clear(diagram, axes, turn, bands, home):
             bands[k_moved] = was
             continue
@@ -456,9 +455,9 @@ def _is_clear(
             )
     return not any(
         segment_hits_box(p, q, _moved_box(n, axes, bands[home[n.id]]))
-        for ends, far, path in legs
+        for source, target, path in legs
         for n in diagram.nodes
-        if n.id not in (ends, far)
+        if n.id not in (source, target)
         for p, q in itertools.pairwise(path)
     )
 
@@ -487,9 +486,9 @@ def _label_fits(label: str, gap: float, axes: Axes) -> bool:
 
 
 def _turned_routes(
-    diagram: Diagram, axes: Axes, turn: _Turn, at: Callable[[Node], Point]
+    diagram: Diagram, axes: Axes, turn: _Turn, bands: list[_Band], home: dict[str, int]
 ) -> dict[int, list[Point]]:
-    """The routes of a turn's edges (`at`: a node's centre once moved), their labels placed:
+    """The routes of a turn's edges between the nodes once moved, their labels placed:
     the forward edge straight, its label halfway across the gap; a back edge to the node it
     came from out of the lone node's side, along beside both and into the other's side; one to
     another node along the lone node's band and straight across into it; its label on the
@@ -497,7 +496,7 @@ def _turned_routes(
     nodes = {n.id: n for n in diagram.nodes}
     forward = diagram.edges[turn.forward]
     src, dst = nodes[forward.source], nodes[forward.target]
-    a, b = at(src), at(dst)
+    a, b = (_moved(n, axes, bands, home) for n in (src, dst))
     near = _v(a, axes) + (_span_v(src, axes)[1] - _span_v(src, axes)[0]) / 2
     far = _v(b, axes) - (_span_v(dst, axes)[1] - _span_v(dst, axes)[0]) / 2
     if forward.label:
@@ -506,10 +505,11 @@ def _turned_routes(
     if turn.back is None:
         return routes
     back = diagram.edges[turn.back]
-    start, end = at(nodes[back.source]), at(nodes[back.target])
+    start, end = (_moved(nodes[i], axes, bands, home) for i in (back.source, back.target))
     if (back.source, back.target) == (forward.target, forward.source):
         reach = max(_span_u(n, axes)[1] - _span_u(n, axes)[0] for n in (src, dst)) / 2
-        lane = _u(a, axes) + turn.side * (reach + 2 * LANE)
+        side = 1.0 if turn.lone == forward.target else -1.0
+        lane = _u(a, axes) + side * (reach + 2 * LANE)
         routes[turn.back] = [axes.xy(lane, _v(start, axes)), axes.xy(lane, _v(end, axes))]
         label_at = axes.xy(lane, (near + far) / 2)
     else:
@@ -607,14 +607,7 @@ def _centre_u(n: Node, axes: Axes) -> float:
 def _crossings(diagram: Diagram, axes: Axes, runs: list[list[tuple[float, float]]]) -> list[int]:
     """How many edges cross each cut (each needs a lane of its own in the gap)."""
     cuts = [(a[-1][1] + b[0][0]) / 2 for a, b in itertools.pairwise(runs)]
-    nodes = {n.id: n for n in diagram.nodes}
-    counts = [0] * len(cuts)
-    for e in diagram.edges:
-        us = [_centre_u(nodes[e.source], axes), _centre_u(nodes[e.target], axes)]
-        us += [_u(p, axes) for p in e.route]
-        for k, cut in enumerate(cuts):
-            counts[k] += min(us) < cut < max(us)
-    return counts
+    return _edge_crossings(diagram, axes, cuts)
 
 
 @dataclass(eq=False)
