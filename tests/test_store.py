@@ -172,16 +172,19 @@ def _count(db: Path) -> int:
 
 
 def test_killing_an_import_at_random_moments_never_corrupts_the_store(tmp_path: Path) -> None:
-    """SQLite-crash-test style: 20 imports killed at a random moment once they write, each
+    """SQLite-crash-test style: 20 imports killed at a random moment while they write, each
     leaving a database that passes integrity_check with no orphan and no duplicate."""
     folder = _rated_images(tmp_path / "rated", 120)
     db, rng, kills, partial = tmp_path / "r.sqlite3", random.Random(0), 0, 0
     for _ in range(20):
         before = _count(db)
+        # The moment is a random number of rows into what is left, not a random delay: a
+        # delay let fast imports finish before it ran out, so too few were killed.
+        target = before + rng.randint(1, max(1, (120 - before) // 4))
         run = _import(folder, db)
-        while run.poll() is None and _count(db) == before:
+        while run.poll() is None and _count(db) < target:
             time.sleep(0.002)
-        time.sleep(rng.uniform(0, 0.05))
+        time.sleep(rng.uniform(0, 0.005))
         if run.poll() is None:
             run.send_signal(signal.SIGKILL)
             kills += 1
