@@ -209,3 +209,108 @@ def test_a_mix_is_read_and_checked() -> None:
             parse_mix(bad)
     flows = list(generate_examples(40, seed=3, mix=parse_mix("composed-flow=1")))
     assert all(e.kind == "flow" for e in flows)
+
+
+WRITTEN_ROW = {
+    "id": "t-1",
+    "request": "login -> check password; if ok show dashboard, otherwise back to login. "
+    "The backend has the check and the user DB. Draw it top to bottom.",
+    "lang": "en",
+    "tags": ["decision", "loop", "groups"],
+    "truth": {
+        "kind": "flow",
+        "nodes": [
+            {"id": "login", "label": "Login", "type": "start"},
+            {"id": "check", "label": "Password OK?", "type": "decision", "group": "Backend"},
+            {"id": "users", "label": "User DB", "type": "db", "group": "Backend"},
+            {"id": "dash", "label": "Show dashboard"},
+        ],
+        "edges": [
+            ["login", "check"],
+            ["check", "users", "reads"],
+            ["check", "dash", "yes"],
+            ["check", "login", "no"],
+        ],
+    },
+}
+
+
+def test_a_written_truth_becomes_the_plan_that_draws_it() -> None:
+    from diagramgen.data.written import written_example
+
+    example = written_example(WRITTEN_ROW, random.Random(0))
+    plan = parse_plan(example.answer)
+    assert plan.style.orientation == "vertical"  # "top to bottom"
+    assert [(n.id, n.label, n.type) for n in plan.nodes] == [
+        ("a", "Login", "terminal"),
+        ("b", "Password OK?", "decision"),
+        ("c", "User DB", "db"),
+        ("d", "Show dashboard", "process"),
+    ]
+    assert [(e.source, e.target, e.label) for e in plan.edges] == [
+        ("a", "b", ""),
+        ("b", "c", "reads"),
+        ("b", "d", "yes"),
+        ("b", "a", "no"),
+    ]
+    assert [(g.label, g.members) for g in plan.groups] == [("Backend", ["b", "c"])]
+    assert compare_structures(layout_plan(plan).structure(), WRITTEN_ROW["truth"]).exact
+    assert example.source == "written/en+decision+groups+loop"
+
+
+def test_written_rows_that_make_no_plan_are_reported(tmp_path: Path) -> None:
+    from diagramgen.data.written import written_examples
+    from diagramgen.jsonl import write_jsonl
+
+    broken = {**WRITTEN_ROW, "id": "t-2", "truth": {**WRITTEN_ROW["truth"]}}
+    broken["truth"]["edges"] = [["login", "nowhere"]]
+    net = {**WRITTEN_ROW, "id": "t-3", "truth": {"kind": "nn", "layers": []}}
+    write_jsonl(tmp_path / "w.jsonl", [WRITTEN_ROW, broken, net])
+    examples, problems = written_examples([tmp_path / "w.jsonl"], 0)
+    assert len(examples) == 1
+    assert [p.split(": ")[1] for p in problems] == ["t-2", "t-3"]
+    with pytest.raises(ValueError, match="2 written rows make no plan"):
+        make_sft_dataset(tmp_path / "d", 20, written=(tmp_path / "w.jsonl",))
+
+
+def test_written_rows_join_the_dataset_repeated_in_training_never_across_splits(
+    tmp_path: Path,
+) -> None:
+    from diagramgen.data import natural_requests
+    from diagramgen.jsonl import write_jsonl
+
+    rows = [
+        {**WRITTEN_ROW, "id": f"t-{i}", "request": f"step {i} then step {i + 1}, then stop"}
+        for i in range(20)
+    ]
+    copied = {**WRITTEN_ROW, "id": "t-copy", "request": natural_requests()[5]}
+    write_jsonl(tmp_path / "w.jsonl", [*rows, copied])
+    make_sft_dataset(tmp_path / "d", 30, written=(tmp_path / "w.jsonl",), written_repeat=3)
+    train, val = (
+        read_jsonl(tmp_path / "d" / "train.jsonl"),
+        read_jsonl(tmp_path / "d" / "val.jsonl"),
+    )
+    people = lambda split: [r["request"] for r in split if r["source"].startswith("written/")]  # noqa: E731
+    train_people, val_people = people(train), people(val)
+    assert len(val_people) == 2 and len(train_people) == 18 * 3
+    assert set(train_people).isdisjoint(val_people)
+    assert all(train_people.count(r) == 3 for r in train_people)
+    assert copied["request"] not in train_people + val_people  # held out: never trained on
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus folder in this checkout")
+def test_every_corpus_row_makes_its_truth_and_resembles_no_benchmark_request() -> None:
+    from diagramgen.data import HeldOut, development_requests
+    from diagramgen.data.written import written_examples
+
+    paths = sorted(CORPUS.glob("*.jsonl"))
+    examples, problems = written_examples(paths, 0)
+    assert problems == [] and len(examples) >= 400
+    held = HeldOut.of(development_requests())
+    assert not [e.request for e in examples if held.touches(e.request)]
+    truths = {r["request"]: r["truth"] for p in paths for r in read_jsonl(p)}
+    for example in examples:
+        assert compare_structures(example.structure, truths[example.request]).exact

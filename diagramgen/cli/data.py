@@ -27,8 +27,22 @@ def data_sft(
             "default nn=0.12,cnn=0.1,flow=0.13,composed-net=0.3,composed-flow=0.35.",
         ),
     ] = None,
+    written: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--written",
+            exists=True,
+            dir_okay=False,
+            help="A JSONL file of flow requests people wrote with their truth (corpus/); "
+            "repeat the option for several.",
+        ),
+    ] = None,
+    written_repeat: Annotated[
+        int, typer.Option(min=1, max=10, help="Times each written training row is used.")
+    ] = 1,
 ) -> None:
-    """Synthetic (request, plan, structure) examples, plus the seed's 280 net requests."""
+    """Synthetic (request, plan, structure) examples, plus the seed's 280 net requests and
+    any rows people wrote."""
     from rich.progress import Progress
 
     from diagramgen.data import make_sft_dataset, parse_mix
@@ -43,9 +57,20 @@ def data_sft(
         typer.echo("warning: no seed data found; benchmark requests cannot be excluded", err=True)
     with Progress(transient=True) as progress:
         task = progress.add_task("making examples", total=count)
-        info = make_sft_dataset(
-            out, count, seed, val_fraction, seed_data, lambda n: progress.advance(task, n), weights
-        )
+        try:
+            info = make_sft_dataset(
+                out,
+                count,
+                seed,
+                val_fraction,
+                seed_data,
+                lambda n: progress.advance(task, n),
+                weights,
+                tuple(written or ()),
+                written_repeat,
+            )
+        except ValueError as error:
+            raise fail(f"--written: {error}", 2) from None
     typer.echo(f"wrote {info.train} training and {info.val} validation examples to {out}")
 
 

@@ -152,6 +152,33 @@ def generate_examples(
         yield example
 
 
+def development_requests() -> list[str]:
+    """Every request of bench/requests/ (the held-out set and the development sets)."""
+    folder = NATURAL_SET.parent
+    return [r["request"] for p in sorted(folder.glob("*.jsonl")) for r in read_jsonl(p)]
+
+
+def _written_rows(paths: tuple[Path, ...], seed: int, taken: set[str]) -> list[Example]:
+    """People's rows, shuffled, leaving out any that resembles a benchmark request or repeats
+    one already taken; the development sets stay out too, so they still measure the model."""
+    from diagramgen.data.written import written_examples
+
+    if not paths:
+        return []
+    examples, problems = written_examples(list(paths), seed)
+    if problems:
+        raise ValueError(f"{len(problems)} written rows make no plan; first: {problems[0]}")
+    held = HeldOut.of(development_requests())
+    kept, seen = [], set(taken)
+    for example in examples:
+        key = request_key(example.request)
+        if key not in seen and not held.touches(example.request):
+            kept.append(example)
+            seen.add(key)
+    random.Random(seed + 2).shuffle(kept)
+    return kept
+
+
 @dataclass(frozen=True)
 class DatasetInfo:
     """What `make_sft_dataset` wrote: the train and val row counts and the output folder."""
@@ -169,8 +196,11 @@ def make_sft_dataset(
     seed_data: Path | None = None,
     progress: Callable[[int], None] | None = None,
     mix: dict[str, float] | None = None,
+    written: tuple[Path, ...] = (),
+    written_repeat: int = 1,
 ) -> DatasetInfo:
-    """Write train/val JSONL: `count` synthetic examples plus the seed's net requests."""
+    """Write train/val JSONL: `count` synthetic examples plus the seed's net requests, plus
+    the rows people wrote in `written` files (each training one `written_repeat` times)."""
     if not 0 < val_fraction < 1:
         raise ValueError("val_fraction must be between 0 and 1")
     held_out = benchmark_requests(seed_data)
@@ -190,6 +220,11 @@ def make_sft_dataset(
     rng.shuffle(examples)
     n_val = max(1, round(len(examples) * val_fraction))
     val, train = examples[:n_val], examples[n_val:]
+    people = _written_rows(written, seed, held_out | synthetic)
+    n_people = round(len(people) * val_fraction)
+    val += people[:n_people]
+    train += people[n_people:] * written_repeat  # repeats stay in one split
+    rng.shuffle(train)
     write_jsonl(out / "train.jsonl", (e.as_dict() for e in train))
     write_jsonl(out / "val.jsonl", (e.as_dict() for e in val))
     meta = {
@@ -197,6 +232,8 @@ def make_sft_dataset(
         "seed": seed,
         "val_fraction": val_fraction,
         "mix": mix or MIX,
+        "written": {str(p): written_repeat for p in written},
+        "written_rows": len(people),
         "train": len(train),
         "val": len(val),
     }

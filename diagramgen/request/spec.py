@@ -227,7 +227,8 @@ def _kind(text: str, layers: LayerReading) -> str | None:
     return "net" if nets else None
 
 
-def _orientation(text: str) -> str | None:
+def stated_orientation(text: str) -> str | None:
+    """The orientation a request asks for ("top to bottom", "세로"), or None."""
     if re.search(r"top[\s-]*(?:to|down)|vertical|위에서\s*아래|세로", text, re.IGNORECASE):
         return "vertical"
     if re.search(r"left[\s-]*to[\s-]*right|horizontal|왼쪽에서\s*오른쪽|가로", text, re.IGNORECASE):
@@ -261,7 +262,7 @@ def read_request(request: str) -> RequestSpec:
         words=content_words(request) if kind == "flow" else [],
         decision=kind == "flow" and bool(_DECISION.search(request)),
         loop=kind == "flow" and bool(_LOOP.search(request)),
-        orientation=_orientation(request),
+        orientation=stated_orientation(request),
         chain=_chain(request) if kind == "flow" and not (refusal or _sized(layers)) else None,
     )
 

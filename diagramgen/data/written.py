@@ -1,0 +1,89 @@
+"""Flow requests that people wrote, with the diagram they meant, made into training examples.
+
+The generator's requests are its own phrasings; these rows (`corpus/*.jsonl`, written by
+authors who saw only a brief, never the generator or the held-out sets) carry how people say
+flows. Each row: `request`, `lang`, `tags` and `truth` in the structure schema (nodes with
+`id`, `label`, optional `type` and `group`; edges `[source, target]` or with a label).
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from diagramgen.data.example import Example, make_example
+from diagramgen.data.phrasing import random_style
+from diagramgen.diagram import Kind, Orientation
+from diagramgen.errors import DiagramTextError
+from diagramgen.formats.plan import FlowEdge, FlowGroup, FlowNode, Plan, parse_plan
+from diagramgen.formats.plan_writer import plan_to_text
+from diagramgen.jsonl import read_jsonl
+from diagramgen.layout import layout_plan
+from diagramgen.request.spec import stated_orientation
+from diagramgen.vocabulary import NODE_TYPES
+
+# Types people's truths use that the plan spells otherwise.
+_TYPE_ALIASES = {"start": "terminal", "end": "terminal", "store": "db", "database": "db"}
+
+
+def _ids(n: int) -> list[str]:
+    letters = string.ascii_lowercase
+    return [letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26] for i in range(n)]
+
+
+def _node_type(node: dict[str, Any]) -> str:
+    kind = _TYPE_ALIASES.get(node.get("type") or "process", node.get("type") or "process")
+    return kind if kind in NODE_TYPES else "process"
+
+
+def truth_to_plan(truth: dict[str, Any], rng: random.Random, request: str = "") -> Plan:
+    """The plan that draws a flow truth: nodes in order (ids a, b, …), edges with their labels,
+    groups by name, a random style facing the way the request asks."""
+    if truth.get("kind") != "flow":
+        raise ValueError(f"not a flow truth: kind {truth.get('kind')!r}")
+    nodes = truth["nodes"]
+    ids = dict(zip((n["id"] for n in nodes), _ids(len(nodes)), strict=True))
+    if len(ids) != len(nodes):
+        raise ValueError("node ids repeat")
+    style = random_style(rng, "flow")
+    orientation = stated_orientation(request)
+    if orientation:
+        style = replace(style, orientation=Orientation(orientation))
+    plan = Plan(kind=Kind.FLOW, style=style)
+    plan.nodes = [FlowNode(ids[n["id"]], n["label"].strip(), _node_type(n)) for n in nodes]
+    plan.edges = [
+        FlowEdge(ids[e[0]], ids[e[1]], None, label=e[2].strip() if len(e) > 2 else "")
+        for e in truth["edges"]
+    ]
+    names = list(dict.fromkeys(n["group"] for n in nodes if n.get("group")))
+    plan.groups = [
+        FlowGroup(name, [ids[n["id"]] for n in nodes if n.get("group") == name]) for name in names
+    ]
+    return plan
+
+
+def written_example(row: dict[str, Any], rng: random.Random) -> Example:
+    """One written row as an example; raises ValueError when its truth does not make a plan."""
+    plan = truth_to_plan(row["truth"], rng, row["request"])
+    try:
+        parse_plan(plan_to_text(plan))  # the answer must be one the model may write
+    except (DiagramTextError, KeyError) as error:
+        raise ValueError(f"{row.get('id', '?')}: {error}") from None
+    tags = "+".join(sorted(row.get("tags", []))) or "plain"
+    source = f"written/{row.get('lang', 'en')}+{tags}"
+    return make_example(row["request"], plan, layout_plan(plan).structure(), source)
+
+
+def written_examples(paths: list[Path], seed: int) -> tuple[list[Example], list[str]]:
+    """The rows of these files as examples, and a message for each row left out."""
+    rng, examples, problems = random.Random(seed), [], []
+    for path in paths:
+        for row in read_jsonl(path):
+            try:
+                examples.append(written_example(row, rng))
+            except (ValueError, KeyError, IndexError, TypeError) as error:
+                problems.append(f"{path.name}: {row.get('id', '?')}: {error}")
+    return examples, problems
