@@ -302,15 +302,13 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus folder in this checkout")
-def test_every_corpus_row_makes_its_truth_and_resembles_no_benchmark_request() -> None:
-    from diagramgen.data import HeldOut, development_requests
+def test_every_corpus_row_makes_the_plan_that_draws_its_truth() -> None:
+    """(Rows resembling a benchmark request are left out when a dataset is made: above.)"""
     from diagramgen.data.written import written_examples
 
     paths = sorted(CORPUS.glob("*.jsonl"))
     examples, problems = written_examples(paths, 0)
     assert problems == [] and len(examples) >= 400
-    held = HeldOut.of(development_requests())
-    assert not [e.request for e in examples if held.touches(e.request)]
     truths = {r["request"]: r["truth"] for p in paths for r in read_jsonl(p)}
     for example in examples:
         assert compare_structures(example.structure, truths[example.request]).exact

@@ -39,6 +39,10 @@ def _node_type(node: dict[str, Any]) -> str:
     return kind if kind in NODE_TYPES else "process"
 
 
+def _text(label: str) -> str:
+    return label.strip().replace('"', "'")  # a plan label is quoted, so it holds no quote
+
+
 def truth_to_plan(truth: dict[str, Any], rng: random.Random, request: str = "") -> Plan:
     """The plan that draws a flow truth: nodes in order (ids a, b, …), edges with their labels,
     groups by name, a random style facing the way the request asks."""
@@ -53,14 +57,15 @@ def truth_to_plan(truth: dict[str, Any], rng: random.Random, request: str = "") 
     if orientation:
         style = replace(style, orientation=Orientation(orientation))
     plan = Plan(kind=Kind.FLOW, style=style)
-    plan.nodes = [FlowNode(ids[n["id"]], n["label"].strip(), _node_type(n)) for n in nodes]
+    plan.nodes = [FlowNode(ids[n["id"]], _text(n["label"]), _node_type(n)) for n in nodes]
     plan.edges = [
-        FlowEdge(ids[e[0]], ids[e[1]], None, label=e[2].strip() if len(e) > 2 else "")
+        FlowEdge(ids[e[0]], ids[e[1]], None, label=_text(e[2]) if len(e) > 2 else "")
         for e in truth["edges"]
     ]
     names = list(dict.fromkeys(n["group"] for n in nodes if n.get("group")))
     plan.groups = [
-        FlowGroup(name, [ids[n["id"]] for n in nodes if n.get("group") == name]) for name in names
+        FlowGroup(_text(name), [ids[n["id"]] for n in nodes if n.get("group") == name])
+        for name in names
     ]
     return plan
 
