@@ -226,7 +226,8 @@ def _seed_statements(rng: random.Random) -> tuple[str, Graph]:
     return head + " " + ", and then ".join(lines) + ".", g
 
 
-def _ids(n: int) -> list[str]:
+def node_ids(n: int) -> list[str]:
+    """Plan ids for n nodes: a, b, …, z, then aa, ab, …"""
     letters = string.ascii_lowercase
     return [letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26] for i in range(n)]
 
@@ -249,7 +250,7 @@ def sample_flow(rng: random.Random) -> Example:
     if lower:
         request = request.lower()
     labels = [label.lower() if lower else label for label, _ in g.steps]
-    ids = _ids(len(labels))
+    ids = node_ids(len(labels))
     plan.nodes = [FlowNode(ids[i], labels[i], t) for i, (_, t) in enumerate(g.steps)]
     loop_style = LineStyle.DASHED_LINE if rng.random() < 0.5 else None
     plan.edges = [

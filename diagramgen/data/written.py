@@ -9,12 +9,12 @@ flows. Each row: `request`, `lang`, `tags` and `truth` in the structure schema (
 from __future__ import annotations
 
 import random
-import string
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from diagramgen.data.example import Example, make_example
+from diagramgen.data.flows import node_ids
 from diagramgen.data.phrasing import random_style
 from diagramgen.diagram import Kind, Orientation
 from diagramgen.errors import DiagramTextError
@@ -29,13 +29,9 @@ from diagramgen.vocabulary import NODE_TYPES
 _TYPE_ALIASES = {"start": "terminal", "end": "terminal", "store": "db", "database": "db"}
 
 
-def _ids(n: int) -> list[str]:
-    letters = string.ascii_lowercase
-    return [letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26] for i in range(n)]
-
-
 def _node_type(node: dict[str, Any]) -> str:
-    kind = _TYPE_ALIASES.get(node.get("type") or "process", node.get("type") or "process")
+    kind = node.get("type") or "process"
+    kind = _TYPE_ALIASES.get(kind, kind)
     return kind if kind in NODE_TYPES else "process"
 
 
@@ -49,7 +45,7 @@ def truth_to_plan(truth: dict[str, Any], rng: random.Random, request: str = "") 
     if truth.get("kind") != "flow":
         raise ValueError(f"not a flow truth: kind {truth.get('kind')!r}")
     nodes = truth["nodes"]
-    ids = dict(zip((n["id"] for n in nodes), _ids(len(nodes)), strict=True))
+    ids = dict(zip((n["id"] for n in nodes), node_ids(len(nodes)), strict=True))
     if len(ids) != len(nodes):
         raise ValueError("node ids repeat")
     style = random_style(rng, "flow")
@@ -75,7 +71,7 @@ def written_example(row: dict[str, Any], rng: random.Random) -> Example:
     plan = truth_to_plan(row["truth"], rng, row["request"])
     try:
         parse_plan(plan_to_text(plan))  # the answer must be one the model may write
-    except (DiagramTextError, KeyError) as error:
+    except DiagramTextError as error:
         raise ValueError(f"{row.get('id', '?')}: {error}") from None
     tags = "+".join(sorted(row.get("tags", []))) or "plain"
     source = f"written/{row.get('lang', 'en')}+{tags}"
