@@ -48,6 +48,9 @@ def truth_to_plan(truth: dict[str, Any], rng: random.Random, request: str = "") 
     ids = dict(zip((n["id"] for n in nodes), node_ids(len(nodes)), strict=True))
     if len(ids) != len(nodes):
         raise ValueError("node ids repeat")
+    for edge in truth["edges"]:
+        if edge[0] not in ids or edge[1] not in ids:
+            raise ValueError(f"edge {edge[0]} -> {edge[1]} names a node the truth lacks")
     style = random_style(rng, "flow")
     orientation = stated_orientation(request)
     if orientation:
