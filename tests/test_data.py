@@ -258,13 +258,62 @@ def test_a_written_truth_becomes_the_plan_that_draws_it() -> None:
     assert example.source == "written/en+decision+groups+loop"
 
 
+WRITTEN_NET = {
+    "id": "t-net",
+    "request": "32x32 RGB, conv 3x3 with 64 filters (same), a residual pair of 3x3 convs, "
+    "max pooling, dropout 0.3, global average pooling, 10 classes. Left to right please",
+    "lang": "en",
+    "tags": ["skip"],
+    "truth": {
+        "kind": "cnn",
+        "layers": [
+            {"type": "input", "shape": [32, 32, 3]},
+            {"type": "conv", "kernel": 3, "filters": 64, "padding": "same"},
+            {"type": "conv", "kernel": 3, "padding": "same"},
+            {"type": "conv", "kernel": 3, "padding": "same", "stride": 1},
+            {"type": "pool", "mode": "max"},
+            {"type": "dropout", "rate": 0.3},
+            {"type": "pool", "global": True, "mode": "avg"},
+            {"type": "output", "size": 10},
+        ],
+        "skips": [[2, 4]],
+    },
+}
+
+
+def test_a_written_net_truth_becomes_the_plan_that_draws_it() -> None:
+    from diagramgen.data.written import written_example
+
+    example = written_example(WRITTEN_NET, random.Random(0))
+    assert example.answer.splitlines()[1:] == [
+        "input 32x32x3",
+        "conv 3x3 64 same",
+        "conv 3x3 same",
+        "conv 3x3 same stride=1",
+        "pool 2x2",  # the window the plan needs and the request leaves open
+        "dropout 0.3",
+        "pool global avg",
+        "output 10",
+        "skip 2 -> 4",
+        "end",
+    ]
+    assert parse_plan(example.answer).style.orientation == "horizontal"  # "left to right"
+    assert compare_structures(example.structure, WRITTEN_NET["truth"]).exact
+    dense = {
+        "kind": "nn",
+        "layers": [{"type": "input", "size": 784}, {"type": "output", "size": 10}],
+    }
+    answer = written_example({**WRITTEN_NET, "truth": dense}, random.Random(0)).answer
+    assert answer.splitlines()[1:] == ["input 784", "output 10", "end"]
+
+
 def test_written_rows_that_make_no_plan_are_reported(tmp_path: Path) -> None:
     from diagramgen.data.written import written_examples
     from diagramgen.jsonl import write_jsonl
 
     broken = {**WRITTEN_ROW, "id": "t-2", "truth": {**WRITTEN_ROW["truth"]}}
     broken["truth"]["edges"] = [["login", "nowhere"]]
-    net = {**WRITTEN_ROW, "id": "t-3", "truth": {"kind": "nn", "layers": []}}
+    net = {**WRITTEN_ROW, "id": "t-3", "truth": {"kind": "nn", "layers": [{"type": "dense"}]}}
     write_jsonl(tmp_path / "w.jsonl", [WRITTEN_ROW, broken, net])
     examples, problems = written_examples([tmp_path / "w.jsonl"], 0)
     assert len(examples) == 1
