@@ -32,6 +32,7 @@ from diagramgen.formats.plan import (
 from diagramgen.formats.plan_writer import plan_to_text
 from diagramgen.jsonl import read_jsonl
 from diagramgen.layout import layout_plan
+from diagramgen.quality.match import compare_structures
 from diagramgen.request.spec import stated_orientation
 from diagramgen.vocabulary import NODE_TYPES
 
@@ -146,7 +147,11 @@ def written_example(row: dict[str, Any], rng: random.Random) -> Example:
         raise ValueError(f"{row.get('id', '?')}: {error}") from None
     tags = "+".join(sorted(row.get("tags", []))) or "plain"
     source = f"written/{row.get('lang', 'en')}+{tags}"
-    return make_example(row["request"], plan, layout_plan(plan).structure(), source)
+    structure = layout_plan(plan).structure()
+    drawn = compare_structures(structure, row["truth"])
+    if not drawn.exact:  # e.g. a dense net's skip, which the drawing has no arrow for
+        raise ValueError(f"its plan does not draw the truth: {'; '.join(drawn.differences)}")
+    return make_example(row["request"], plan, structure, source)
 
 
 def written_examples(paths: list[Path], seed: int) -> tuple[list[Example], list[str]]:
