@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 import pytest
@@ -200,9 +201,11 @@ def test_the_decoding_loop_stops_each_row_at_its_end_line(embedded_backend) -> N
         assert answer.endswith("\nend"), answer  # nothing sampled after the end line
         parse_plan(answer)
     assert len(set(answers)) > 1  # the rows are sampled, not copies
-    # the narrow output layer picks what the full one picks (near-greedy, so comparable)
+    # the narrow output layer picks what the full one picks (near-greedy, so comparable), but
+    # for the palette: the data draws it uniformly, so it is a near tie either layer may break
     cold = Sampling(n=2, seed=0, temperature=0.05)
-    assert sample(0.0, cold) == sample(1.0, cold)
+    unpainted = lambda answers: [re.sub(r" palette=\w+", "", a) for a in answers]  # noqa: E731
+    assert unpainted(sample(0.0, cold)) == unpainted(sample(1.0, cold))
 
 
 @pytest.mark.parametrize(
