@@ -88,7 +88,11 @@ def test_console_script_reads_stdin(tmp_path: Path) -> None:
 def test_data_commands_make_a_dataset_pairs_and_a_card(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DIAGRAMGEN_CACHE", str(tmp_path / "cache"))
     sft, prefs = tmp_path / "sft", tmp_path / "prefs"
-    result = runner.invoke(app, ["data", "sft", "--count", "60", "--seed", "2", "--out", str(sft)])
+    written = tmp_path / "people.jsonl"
+    truth = {"kind": "nn", "layers": [{"type": "input", "size": 3}, {"type": "output", "size": 2}]}
+    written.write_text(json.dumps({"id": "p-1", "request": "three in, two out", "truth": truth}))
+    command = ["data", "sft", "--count", "60", "--seed", "2", "--out", str(sft)]
+    result = runner.invoke(app, [*command, "--written", str(written), "--written-repeat", "2"])
     assert result.exit_code == 0, result.output
     assert "validation examples" in result.stdout
     assert (sft / "train.jsonl").read_text().count("\n") > 50
@@ -99,6 +103,7 @@ def test_data_commands_make_a_dataset_pairs_and_a_card(tmp_path: Path, monkeypat
     assert result.exit_code == 0, result.output
     text = card.read_text()
     assert "answer tokens, median" in text and "Ten random examples" in text
+    assert f"--written {written} --written-repeat 2`" in text  # the command that made it
     missing = runner.invoke(
         app, ["data", "prefs", "--sft", str(tmp_path / "nope"), "--out", str(prefs)]
     )

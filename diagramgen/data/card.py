@@ -91,6 +91,19 @@ def seed_answer_tokens(seed_data: Path, count_tokens: Any) -> tuple[float, float
     return sum(counts) / nodes, statistics.median(counts), _percentile(counts, 0.95)
 
 
+def _command(meta: dict[str, Any]) -> str:
+    """The `data sft` command that made a dataset, from its meta.json."""
+    words = [
+        f"diagramgen data sft --count {meta['count']} --seed {meta['seed']}",
+        f"--val-fraction {meta['val_fraction']} --out DIR",
+    ]
+    written = meta.get("written") or {}
+    words += [f"--written {path}" for path in written]
+    if written:
+        words.append(f"--written-repeat {max(written.values())}")
+    return "`" + " ".join(words) + "`"
+
+
 def card_markdown(dataset: Path, count_tokens: Any, seed_data: Path | None = None) -> str:
     """Markdown describing DIR/train.jsonl + DIR/val.jsonl."""
     splits = {name: read_jsonl(dataset / f"{name}.jsonl") for name in ("train", "val")}
@@ -101,12 +114,7 @@ def card_markdown(dataset: Path, count_tokens: Any, seed_data: Path | None = Non
         by_kind.setdefault(row["kind"], []).append(n)
     meta_path = dataset / "meta.json"
     meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
-    made_by = (
-        f"`diagramgen data sft --count {meta['count']} --seed {meta['seed']} "
-        f"--val-fraction {meta['val_fraction']} --out DIR`"
-        if meta
-        else "an unknown command"
-    )
+    made_by = _command(meta) if meta else "an unknown command"
     lines = [
         "# Data card",
         "",
